@@ -1,0 +1,43 @@
+# cm-academy: two commands on a fresh machine with Python >= 3.11.
+#   make demo   set up .venv and run the main job on the embedded defaults
+#   make test   set up .venv (with test extras) and run lint, types and the test suite
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+OUT    ?= build/demo
+
+.PHONY: setup demo test lint format clean bank
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+		{ echo "cm-academy needs Python >= 3.11; run: make PYTHON=python3.11 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/cmacademy demo --out $(OUT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: setup lint
+	$(BIN)/pytest
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bank: setup
+	$(BIN)/python scripts/regenerate_bank.py
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

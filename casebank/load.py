@@ -1,0 +1,127 @@
+"""Loaders: the case bank as pandas DataFrames with proper dtypes.
+
+>>> from casebank import load_bank
+>>> bank = load_bank()
+>>> bank.clients.loc[bank.clients["pool"] == "practice", ["client_id", "name"]].head()
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from casebank import vocab
+from casebank.errors import BankError
+from casebank.manifest import read_manifest
+from casebank.schema import TABLES, Column, Kind, Table
+from casebank.validate import validate_bank
+
+
+def default_bank_dir() -> Path:
+    """Return the directory of the canonical bank shipped with the package."""
+    return Path(__file__).resolve().parent / "data"
+
+
+def _convert(column: Column, raw: pd.Series) -> pd.Series:
+    values = raw.replace("", None)
+    if column.kind is Kind.INT:
+        return values.astype("int64") if column.required else values.astype("Int64")
+    if column.kind is Kind.FLOAT:
+        return values.astype("float64")
+    if column.kind is Kind.DATE:
+        return pd.to_datetime(values, format="%Y-%m-%d")
+    if column.kind is Kind.BOOL:
+        return values.map({"true": True, "false": False}).astype("bool")
+    if column.choices and not column.is_list:
+        return values.astype(pd.CategoricalDtype(list(column.choices)))
+    return values.astype("string")
+
+
+def read_frame(directory: Path, table: Table) -> pd.DataFrame:
+    """Read one table into a DataFrame typed by the schema (no validation)."""
+    path = directory / table.file
+    if table.jsonl:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        raw = pd.DataFrame([json.loads(line) for line in lines if line], columns=table.column_names)
+        raw = raw.astype(str)
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = pd.DataFrame({c.name: _convert(c, raw[c.name]) for c in table.columns})
+    frame.attrs["description"] = table.description
+    return frame
+
+
+@dataclass
+class CaseBank:
+    """The whole case bank: one DataFrame per table plus the manifest."""
+
+    directory: Path
+    """Where the bank was read from."""
+    manifest: dict[str, Any]
+    """The parsed ``manifest.json`` (seed, versions, checksums)."""
+    tables: dict[str, pd.DataFrame] = field(repr=False)
+    """Table name -> DataFrame."""
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables: dict[str, pd.DataFrame] = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    @property
+    def version(self) -> str:
+        """The bank version (changes whenever any file changes)."""
+        return str(self.manifest["bank_version"])
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The date at which the bank's facts are stated."""
+        return pd.Timestamp(self.manifest["as_of"])
+
+    def pool(self, pool: str) -> pd.DataFrame:
+        """Return the clients of one pool: ``"practice"`` or ``"exam"``."""
+        if pool not in vocab.POOLS:
+            raise BankError(f"unknown pool {pool!r}; choose one of {', '.join(vocab.POOLS)}")
+        return self.clients[self.clients["pool"] == pool].reset_index(drop=True)
+
+    def client(self, client_id: str) -> dict[str, pd.DataFrame]:
+        """Return every table's rows about one client (``clients`` has one row)."""
+        if client_id not in set(self.clients["client_id"]):
+            raise BankError(f"unknown client {client_id!r}; ids look like C0001")
+        return {
+            name: frame[frame["client_id"] == client_id].reset_index(drop=True)
+            for name, frame in self.tables.items()
+            if "client_id" in frame.columns
+        }
+
+
+def load_bank(directory: Path | str | None = None, *, validate: bool = True) -> CaseBank:
+    """Load a case bank.
+
+    Args:
+        directory: bank directory; the canonical bank shipped with the package by default.
+        validate: check schema, references and checksums first (raise on any problem).
+
+    Returns:
+        The bank, every table typed by the schema.
+
+    Raises:
+        BankValidationError: ``validate`` is true and the bank has problems.
+    """
+    path = Path(directory) if directory is not None else default_bank_dir()
+    if validate:
+        validate_bank(path)
+    manifest = read_manifest(path)
+    tables = {t.name: read_frame(path, t) for t in TABLES}
+    return CaseBank(path, manifest, tables)
+
+
+def split_list(value: object) -> list[str]:
+    """Split a ``;``-separated list field into its items (empty for a missing value)."""
+    if value is None or value is pd.NA or value == "":
+        return []
+    return str(value).split(";")
