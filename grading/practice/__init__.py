@@ -81,11 +81,23 @@ def _spec(bank: CaseBank, ex: Exercise) -> dict[str, Any]:
     }
 
 
-def build_checks(bank: CaseBank, out_dir: Path = CHECKS_DIR) -> list[Path]:
-    """Write one digest file per curriculum module; return the files written."""
+def build_checks(bank: CaseBank, out_dir: Path = CHECKS_DIR, modules: list[str] | None = None) -> list[Path]:
+    """Write one digest file per curriculum module; return the files written.
+
+    Args:
+        bank: the case bank the exercises are computed on.
+        out_dir: where the digest files go (the trainee-side ``casebank/practice``).
+        modules: only these modules (``["m04"]``); all by default.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, factory in module_factories().items():
+    factories = module_factories()
+    unknown = sorted(set(modules or []) - set(factories))
+    if unknown:
+        raise CmAcademyError(f"no exercises module for {unknown}; known: {sorted(factories)}")
+    for name, factory in factories.items():
+        if modules is not None and name not in modules:
+            continue
         exercises = factory(bank)
         ids = [e.id for e in exercises]
         if len(ids) != len(set(ids)):

@@ -1,0 +1,37 @@
+"""Every curriculum notebook runs top to bottom headless with papermill on the shipped bank."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+from tests.conftest import ROOT
+
+CURRICULUM = ROOT / "curriculum"
+NOTEBOOKS = sorted(CURRICULUM.glob("*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_without_errors(notebook: Path, tmp_path: Path) -> None:
+    out = tmp_path / notebook.name
+    pm.execute_notebook(
+        str(notebook), str(out), cwd=str(CURRICULUM), kernel_name="python3", progress_bar=False
+    )
+    executed = json.loads(out.read_text(encoding="utf-8"))
+    errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_front_matter(notebook: Path) -> None:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    first = "".join(nb["cells"][0]["source"])
+    assert "学习目标" in first and "分钟" in first, "objectives and minutes at the top"
+    assert all("id" in c for c in nb["cells"]), "stable cell ids"
+    text = "".join("".join(c["source"]) for c in nb["cells"])
+    assert text.count("check(") >= 3, "at least three self-checks"
+    assert "小结" in text, "a summary"

@@ -1,0 +1,77 @@
+"""Every self-check accepts its right answer and rejects each typical mistake with its reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casebank import selfcheck
+from casebank.load import load_bank
+from grading.practice import Exercise, build_checks, module_factories
+
+BANK = load_bank()
+EXERCISES: list[Exercise] = [e for factory in module_factories().values() for e in factory(BANK)]
+
+
+def test_committed_digests_are_current(tmp_path: Path) -> None:
+    written = build_checks(BANK, tmp_path)
+    for path in written:
+        committed = selfcheck.CHECKS_DIR / path.name
+        assert committed.is_file(), f"run: python scripts/build_practice_checks.py {path.stem}"
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path.name
+    assert sorted(p.name for p in selfcheck.CHECKS_DIR.glob("*.json")) == sorted(p.name for p in written)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=lambda e: e.id)
+def test_right_answer_is_accepted(exercise: Exercise) -> None:
+    result = selfcheck.check(exercise.id, exercise.answer)
+    assert result.correct, result.message
+    assert result.message == exercise.explanation
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.mistakes], ids=lambda e: e.id)
+def test_typical_mistakes_are_rejected_with_their_reason(exercise: Exercise) -> None:
+    for wrong, why in exercise.mistakes:
+        result = selfcheck.check(exercise.id, wrong)
+        assert not result.correct
+        assert result.message == why
+
+
+def test_every_exercise_has_a_typical_mistake() -> None:
+    assert [e.id for e in EXERCISES if not e.mistakes] == []
+
+
+def test_unanswered_exercise_is_not_an_error() -> None:
+    if not EXERCISES:
+        pytest.skip("no exercises yet")
+    result = selfcheck.check(EXERCISES[0].id, None)
+    assert not result.correct and "还没有作答" in result.message
+
+
+def test_unknown_exercise_is_a_clear_error() -> None:
+    with pytest.raises(selfcheck.SelfCheckError, match=r"unknown exercise 'm99\.nothing'"):
+        selfcheck.check("m99.nothing", 1)
+
+
+def test_number_answers_tolerate_one_unit_in_the_last_decimal() -> None:
+    numeric = [e for e in EXERCISES if e.kind == selfcheck.KIND_NUMBER]
+    if not numeric:
+        pytest.skip("no numeric exercises yet")
+    e = numeric[0]
+    step = 10.0**-e.decimals
+    assert selfcheck.check(e.id, float(e.answer) + step).correct
+    assert not selfcheck.check(e.id, float(e.answer) + 5 * step).correct or any(
+        selfcheck.canonical("number", w, decimals=e.decimals)
+        == selfcheck.canonical("number", float(e.answer) + 5 * step, decimals=e.decimals)
+        for w, _ in e.mistakes
+    )
+
+
+def test_canonical_forms() -> None:
+    assert selfcheck.canonical("set", ["b", "a", "a"]) == '["a", "b"]'
+    assert selfcheck.canonical("list", ["b", "a"]) == '["b", "a"]'
+    assert selfcheck.canonical("number", 2.675, decimals=2) == "2.67"
+    assert selfcheck.canonical("mapping", {"C2": 1.0, "C1": "A"}, decimals=1) == '{"C1": "A", "C2": "1.0"}'
+    with pytest.raises(selfcheck.SelfCheckError, match="expected a number"):
+        selfcheck.canonical("number", "many", exercise="m01.x")
