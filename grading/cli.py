@@ -18,9 +18,10 @@ from casebank.load import default_bank_dir, load_bank
 from casebank.summary import bank_summary
 from casebank.validate import validate_bank
 from grading.casegen import DEFAULT_CLIENTS, DEFAULT_SEED, generate_bank
+from grading.course import Course, init_course, release
 
 F = TypeVar("F", bound=Callable[..., Any])
-console = Console()
+console = Console(soft_wrap=True)
 err_console = Console(stderr=True)
 
 
@@ -124,6 +125,39 @@ def casebank_validate(directory: Path | None) -> None:
     validate_bank(path)
     summary = bank_summary(load_bank(path, validate=False))
     console.print(f"valid: {path} ({summary['clients']} clients, version {summary['bank_version']})")
+
+
+@main.group()
+def course() -> None:
+    """Nbgrader course directories wired for cm-academy."""
+
+
+@course.command("init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--course-id", default="cm-academy", show_default=True, help="nbgrader course id.")
+@click.option(
+    "--bank", "bank_dir", type=click.Path(path_type=Path), default=None, help="Case bank (default: shipped)."
+)
+@click.option(
+    "--key", "key_dir", type=click.Path(path_type=Path), default=None, help="Assessor key (default: shipped)."
+)
+@reports_errors
+def course_init(directory: Path, course_id: str, bank_dir: Path | None, key_dir: Path | None) -> None:
+    """Create an nbgrader course directory with every exam in source/."""
+    created = init_course(directory, course_id=course_id, bank_dir=bank_dir, key_dir=key_dir)
+    console.print(f"course {created.root} ready; exams: {', '.join(created.exams())}")
+
+
+@main.command("release")
+@click.argument("exam")
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path), required=True, help="Course directory."
+)
+@reports_errors
+def release_exam(exam: str, course_dir: Path) -> None:
+    """Generate the trainee version of EXAM; refuse if anything secret would ship."""
+    released = release(Course.open(course_dir), exam)
+    console.print(f"released {exam} to {released} (checked: no solutions, hidden tests or key values)")
 
 
 @main.command()

@@ -1,0 +1,205 @@
+"""The trainee's side of an exam: which clients are mine, and handing in answers.
+
+Inside an exam notebook::
+
+    from casebank.exam import ExamSession
+    exam = ExamSession.start("assoc")
+    exam.clients               # my portfolio of exam-pool clients
+    exam.role("value")         # the client a question is about
+
+The variant (which clients) is chosen on the assessor side from the exam, the trainee id and
+the bank version. The kernel learns it from ``CMACADEMY_VARIANT`` (set by the grader for the
+submission's nbgrader student id) or, while the trainee works, from ``variants.json`` released
+with the exam and the trainee id in ``CMACADEMY_TRAINEE`` or ``JUPYTERHUB_USER``.
+
+`ExamSession.submit` only *reports* an answer as plain data in the cell's output. Whether it
+is right is decided by the grader outside this kernel; nothing here knows any expected value.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from casebank.errors import CmAcademyError
+from casebank.load import CaseBank, load_bank
+
+ANSWER_MIME: Final = "application/vnd.cmacademy.answer+json"
+ENV_VARIANT: Final = "CMACADEMY_VARIANT"
+ENV_TRAINEE: Final = "CMACADEMY_TRAINEE"
+ENV_HUB_USER: Final = "JUPYTERHUB_USER"
+VARIANTS_FILE: Final = "variants.json"
+
+
+class ExamSessionError(CmAcademyError):
+    """The exam cannot find the trainee's variant, or an answer cannot be handed in."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which clients one trainee's exam works on."""
+
+    exam: str
+    """Exam id (nbgrader assignment name)."""
+    trainee: str
+    """Trainee id (nbgrader student id)."""
+    bank_version: str
+    """Version of the case bank the variant was drawn from."""
+    portfolio: tuple[str, ...]
+    """Client ids of the trainee's portfolio, in the order shown."""
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """Role (``value``, ``risk``, ``needs``, ...) -> client id that questions refer to."""
+
+    def to_json(self) -> str:
+        """Serialise for the environment or ``variants.json``."""
+        return json.dumps(
+            {
+                "exam": self.exam,
+                "trainee": self.trainee,
+                "bank_version": self.bank_version,
+                "portfolio": list(self.portfolio),
+                "roles": dict(self.roles),
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Variant:
+        """Parse what `to_json` wrote."""
+        try:
+            data = json.loads(text)
+            return cls(
+                exam=str(data["exam"]),
+                trainee=str(data["trainee"]),
+                bank_version=str(data["bank_version"]),
+                portfolio=tuple(str(c) for c in data["portfolio"]),
+                roles={str(k): str(v) for k, v in data["roles"].items()},
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ExamSessionError(
+                f"malformed exam variant ({exc}); ask your trainer to re-release the exam."
+            ) from None
+
+
+def _trainee_id() -> str:
+    for name in (ENV_TRAINEE, ENV_HUB_USER):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    raise ExamSessionError(
+        f"cannot tell who you are: set {ENV_TRAINEE} to your trainee id (on JupyterHub this is "
+        "automatic), e.g. %env CMACADEMY_TRAINEE=t001"
+    )
+
+
+def resolve_variant(exam: str, directory: Path | None = None) -> Variant:
+    """Find this kernel's variant of ``exam`` (see the module docstring for where from)."""
+    from_env = os.environ.get(ENV_VARIANT)
+    if from_env:
+        variant = Variant.from_json(from_env)
+    else:
+        trainee = _trainee_id()
+        path = (directory or Path.cwd()) / VARIANTS_FILE
+        if not path.is_file():
+            raise ExamSessionError(
+                f"{path}: no {VARIANTS_FILE} beside the exam; ask your trainer to re-release it."
+            )
+        variants = json.loads(path.read_text(encoding="utf-8"))
+        if trainee not in variants:
+            raise ExamSessionError(
+                f"{path}: no exam variant for trainee {trainee!r}; ask your trainer to add you."
+            )
+        variant = Variant.from_json(json.dumps(variants[trainee]))
+    if variant.exam != exam:
+        raise ExamSessionError(f"this variant is for exam {variant.exam!r}, not {exam!r}.")
+    return variant
+
+
+def _plain(value: Any) -> Any:
+    """Turn an answer into plain JSON data (sets become sorted lists)."""
+    if isinstance(value, pd.Series):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(str(_plain(v)) for v in value)
+    if isinstance(value, list | tuple | pd.Index):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        return _plain(value.item())
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+@dataclass
+class ExamSession:
+    """One trainee's exam: the variant's clients and the hand-in of answers."""
+
+    variant: Variant
+    """Which clients this exam works on."""
+    bank: CaseBank = field(repr=False)
+    """The whole case bank (facts only)."""
+
+    @classmethod
+    def start(cls, exam: str, bank_dir: Path | str | None = None) -> ExamSession:
+        """Open the exam for the trainee this kernel runs for."""
+        variant = resolve_variant(exam)
+        bank = load_bank(bank_dir, validate=False)
+        if bank.version != variant.bank_version:
+            raise ExamSessionError(
+                f"the exam was drawn from case bank {variant.bank_version}, this kernel has "
+                f"{bank.version}; ask your trainer to re-release the exam."
+            )
+        return cls(variant, bank)
+
+    @property
+    def trainee(self) -> str:
+        """The trainee id."""
+        return self.variant.trainee
+
+    def role(self, name: str) -> str:
+        """Return the client id a question refers to (``value``, ``risk``, ``needs`` ...)."""
+        if name not in self.variant.roles:
+            raise ExamSessionError(f"no client for role {name!r}; roles: {', '.join(self.variant.roles)}")
+        return self.variant.roles[name]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Rows of a bank table about the portfolio's clients (reference tables whole)."""
+        frame = self.bank.tables[name]
+        if "client_id" not in frame.columns:
+            return frame
+        rows = frame[frame["client_id"].isin(self.variant.portfolio)]
+        if name == "clients":
+            order = {c: i for i, c in enumerate(self.variant.portfolio)}
+            rows = rows.sort_values("client_id", key=lambda s: s.map(order))
+        return rows.reset_index(drop=True)
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name in {"variant", "bank"} or name.startswith("_"):
+            raise AttributeError(name)
+        if name in self.bank.tables:
+            return self.table(name)
+        raise AttributeError(name)
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        """The date the bank's facts are stated at."""
+        return self.bank.as_of
+
+    def submit(self, question: str, answer: Any) -> None:
+        """Hand in an answer: display it as plain data for the grader to judge."""
+        from IPython.display import display
+
+        payload = {"question": question, "trainee": self.trainee, "answer": _plain(answer)}
+        display({ANSWER_MIME: payload, "text/plain": f"已提交 {question}"}, raw=True)

@@ -1,0 +1,117 @@
+"""nbgrader preprocessors that keep verdicts outside the trainee's kernel.
+
+`VariantExecute` runs a submission with the variant derived from nbgrader's student id, so a
+trainee cannot switch clients. `JudgeAnswers` then reads the answers the kernel handed in as
+plain data, compares them with the key *in the grader's process*, and rewrites each test cell's
+outputs to the verdict alone: a trainee's kernel can print, hide or forge anything, but only an
+answer equal to the expected value earns the points. nbgrader's `SaveAutoGrades` scores the
+rewritten cells as usual, so the gradebook and the formgrader keep working.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from nbformat import NotebookNode
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.utils import is_grade, is_solution, setenv
+from traitlets import Unicode
+
+from casebank.exam import ANSWER_MIME, ENV_TRAINEE, ENV_VARIANT
+from grading.exams import ExamError, Expected, expected_answers, variant_for
+
+VERDICT_OK: Final = "答案正确"
+VERDICT_WRONG: Final = "答案不正确"
+VERDICT_MISSING: Final = "没有收到答案：答案单元格未成功运行，或答案变量未定义"
+VERDICT_AMBIGUOUS: Final = "收到多个不同的答案：每题只能提交一个答案"
+ERROR_NAME: Final = "AnswerNotAccepted"
+
+
+def _context(resources: dict[str, Any]) -> tuple[str, str]:
+    info = resources.get("nbgrader", {})
+    try:
+        return str(info["assignment"]), str(info["student"])
+    except KeyError:
+        raise ExamError(
+            "nbgrader did not pass the assignment and student ids; run this through autograde"
+        ) from None
+
+
+class BankSettings(NbGraderPreprocessor):
+    """Where the case bank and the assessor key are (defaults: the shipped ones)."""
+
+    bank_dir = Unicode("", help="Case-bank directory; empty for the bank shipped with casebank.").tag(
+        config=True
+    )
+    key_dir = Unicode("", help="Assessor-key directory; empty for the key shipped with grading.").tag(
+        config=True
+    )
+
+    def _dirs(self) -> tuple[str | None, str | None]:
+        return (self.bank_dir or None, self.key_dir or None)
+
+
+class VariantExecute(BankSettings, Execute):
+    """Execute a submission with its trainee's variant in the kernel's environment."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Run the notebook with ``CMACADEMY_VARIANT`` set for nbgrader's student id."""
+        exam, student = _context(resources)
+        variant = variant_for(exam, student, *self._dirs())
+        with setenv(**{ENV_VARIANT: variant.to_json(), ENV_TRAINEE: student}):
+            result: tuple[NotebookNode, dict[str, Any]] = super().preprocess(nb, resources)
+        return result
+
+
+def handed_in(outputs: list[NotebookNode], question: str) -> list[Any]:
+    """The answers to ``question`` that a cell's outputs carry."""
+    answers = []
+    for output in outputs:
+        data = (
+            output.get("data", {}) if output.get("output_type") in ("display_data", "execute_result") else {}
+        )
+        payload = data.get(ANSWER_MIME)
+        if isinstance(payload, dict) and payload.get("question") == question:
+            answers.append(payload.get("answer"))
+    return answers
+
+
+def verdict(expected: Expected, answers: list[Any]) -> tuple[bool, str]:
+    """Judge the handed-in answers of one question."""
+    if not answers:
+        return False, VERDICT_MISSING
+    distinct = {repr(a) for a in answers}
+    if len(distinct) > 1:
+        return False, VERDICT_AMBIGUOUS
+    return (True, VERDICT_OK) if expected.accepts(answers[0]) else (False, VERDICT_WRONG)
+
+
+def verdict_outputs(question: str, ok: bool, message: str) -> list[NotebookNode]:
+    """The only outputs a judged test cell keeps."""
+    text = f"{question}: {message}"
+    if ok:
+        return [NotebookNode(output_type="stream", name="stdout", text=text + "\n")]
+    return [
+        NotebookNode(output_type="error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"])
+    ]
+
+
+class JudgeAnswers(BankSettings):
+    """Compare handed-in answers with the key and write the verdict into each test cell."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Rewrite every autograded test cell's outputs to the grader's verdict."""
+        exam, student = _context(resources)
+        expected = expected_answers(exam, student, *self._dirs())
+        for cell in nb.cells:
+            if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
+                continue
+            question = cell.metadata["nbgrader"]["grade_id"]
+            if question not in expected:
+                raise ExamError(
+                    f"exam {exam}: test cell {question!r} has no expected answer in grading.exams.{exam}; "
+                    "add it there or remove the cell's points"
+                )
+            ok, message = verdict(expected[question], handed_in(cell.outputs, question))
+            cell.outputs = verdict_outputs(question, ok, message)
+        return nb, resources

@@ -1,0 +1,155 @@
+"""Exam definitions: how each exam's variants are drawn and what each question expects.
+
+An exam is a folder ``assignments/<exam>/`` holding the nbgrader source notebook, and a module
+here with the same name that provides ``BLUEPRINT`` (a `grading.variants.Blueprint`) and
+``expected(bank, truth, variant) -> dict[question, Expected]``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from casebank.errors import CmAcademyError
+from casebank.exam import Variant
+from casebank.load import CaseBank, load_bank
+from casebank.selfcheck import KIND_NUMBER, SelfCheckError, canonical
+from grading.keys import DEFAULT_KEY_DIR, load_truth
+from grading.variants import Blueprint, draw_variant
+
+ASSIGNMENTS_DIR: Final = Path(__file__).resolve().parents[2] / "assignments"
+EXAMS: Final = ("assoc",)
+
+
+class ExamError(CmAcademyError):
+    """An exam is unknown or its definition does not match its notebook."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The expected answer of one question for one variant (assessor side only)."""
+
+    kind: str
+    """Answer kind (number, text, set, list, mapping), as in `casebank.selfcheck`."""
+    value: Any
+    """The expected value."""
+    decimals: int = 2
+    """Rounding of numbers; one unit in the last decimal is tolerated."""
+
+    def accepts(self, answer: Any) -> bool:
+        """Whether a handed-in answer (plain JSON data) is right."""
+        try:
+            given = canonical(self.kind, answer, decimals=self.decimals)
+        except SelfCheckError:
+            return False
+        right = canonical(self.kind, self.value, decimals=self.decimals)
+        if self.kind != KIND_NUMBER:
+            return given == right
+        return abs(float(given) - float(right)) <= 10.0**-self.decimals + 1e-9
+
+
+ExpectedFn = Callable[[CaseBank, pd.DataFrame, Variant], dict[str, Expected]]
+
+
+@dataclass(frozen=True)
+class ExamDefinition:
+    """What the grader knows about one exam."""
+
+    name: str
+    blueprint: Blueprint
+    expected: ExpectedFn
+
+
+def exam_definition(name: str) -> ExamDefinition:
+    """Return the definition of exam ``name``.
+
+    Raises:
+        ExamError: unknown exam.
+    """
+    if name not in EXAMS:
+        raise ExamError(f"unknown exam {name!r}; exams: {', '.join(EXAMS)}")
+    module = importlib.import_module(f"{__name__}.{name}")
+    return ExamDefinition(name, module.BLUEPRINT, module.expected)
+
+
+@cache
+def _bank(bank_dir: str | None) -> CaseBank:
+    return load_bank(bank_dir, validate=True)
+
+
+def variant_for(exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None) -> Variant:
+    """The variant of ``exam`` for ``trainee`` on the given (default: shipped) bank."""
+    bank = _bank(bank_dir)
+    truth = load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
+    return draw_variant(exam, trainee, bank, truth, exam_definition(exam).blueprint)
+
+
+def expected_answers(
+    exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None
+) -> dict[str, Expected]:
+    """The expected answers of ``trainee``'s variant of ``exam``."""
+    bank = _bank(bank_dir)
+    truth = load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
+    definition = exam_definition(exam)
+    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
+    return definition.expected(bank, truth, variant)
+
+
+COMPETENCY_METADATA: Final = "cmacademy"
+
+
+def source_notebook(exam: str, assignments: Path = ASSIGNMENTS_DIR) -> Path:
+    """The nbgrader source notebook of an exam."""
+    path = assignments / exam / f"{exam}.ipynb"
+    if not path.is_file():
+        raise ExamError(f"{path}: exam source notebook missing.")
+    return path
+
+
+def graded_cells(path: Path) -> list[tuple[str, float, str | None]]:
+    """(grade id, points, competency) of every graded cell of a source notebook."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    out = []
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            competency = cell.metadata.get(COMPETENCY_METADATA, {}).get("competency")
+            out.append((str(meta["grade_id"]), float(meta["points"]), competency))
+    return out
+
+
+def blueprint_problems(exam: str, assignments: Path = ASSIGNMENTS_DIR) -> list[str]:
+    """Differences between an exam notebook's graded cells and its level's blueprint."""
+    from grading.scheme import load_scheme
+
+    level = load_scheme().level_for_exam(exam)
+    path = source_notebook(exam, assignments)
+    cells = {grade_id: (points, competency) for grade_id, points, competency in graded_cells(path)}
+    problems = []
+    for item in level.blueprint:
+        if item.question not in cells:
+            problems.append(f"{path.name}: no graded cell {item.question!r} (blueprint of level {level.id})")
+            continue
+        points, competency = cells.pop(item.question)
+        if competency is None:
+            problems.append(f"{path.name} cell {item.question!r}: not tagged with a competency")
+        elif competency != item.competency:
+            problems.append(
+                f"{path.name} cell {item.question!r}: competency {competency!r}, blueprint says {item.competency!r}"
+            )
+        if abs(points - item.points) > 1e-9:
+            problems.append(
+                f"{path.name} cell {item.question!r}: {points:g} points, blueprint says {item.points:g}"
+            )
+    problems += [
+        f"{path.name} cell {q!r}: graded but not in the blueprint of level {level.id}" for q in cells
+    ]
+    return problems

@@ -1,0 +1,256 @@
+"""The certification scheme: competencies, levels, blueprints, pass rules, rubrics.
+
+The scheme is data (`grading/scheme.toml`), validated on load. Every error names the field
+(``levels[0].blueprint[2].competency``) and what to do.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Final
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from casebank.errors import CmAcademyError
+
+DEFAULT_SCHEME: Final = Path(__file__).resolve().parent / "scheme.toml"
+
+#: Topics of the source article that the scheme must cover, each by at least one competency.
+SEED_TOPICS: Final = (
+    "organisation",
+    "functions",
+    "acquisition",
+    "information",
+    "needs",
+    "visits",
+    "value",
+    "evaluation_report",
+    "authority",
+    "disputes",
+    "appraisal",
+    "allocation",
+)
+KNOWN_TOPICS: Final = (*SEED_TOPICS, "system", "retention", "key_accounts")
+
+Fraction = Annotated[float, Field(ge=0, le=1)]
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class SchemeError(CmAcademyError):
+    """The scheme file is missing, malformed or inconsistent."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SchemeInfo(_Model):
+    """Identity and published texts of the scheme."""
+
+    id: str
+    version: str
+    name_zh: str
+    name_en: str
+    body: str
+    scope_zh: str
+    scope_en: str
+    code_of_conduct_zh: str
+    appeals_zh: str
+
+
+class LatePolicy(_Model):
+    """What happens to submissions after the deadline."""
+
+    grace_minutes: Annotated[int, Field(ge=0)]
+    accept_late: bool
+
+
+class Competency(_Model):
+    """One competency the scheme certifies."""
+
+    id: Identifier
+    name_zh: str
+    name_en: str
+    description: str
+    topics: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_topics(self) -> Competency:
+        unknown = [t for t in self.topics if t not in KNOWN_TOPICS]
+        if unknown:
+            raise ValueError(f"unknown topic(s) {unknown}; known: {', '.join(KNOWN_TOPICS)}")
+        return self
+
+
+class Criterion(_Model):
+    """One criterion of a rubric for a manually graded item."""
+
+    id: Identifier
+    description_zh: str
+    points: Annotated[float, Field(gt=0)]
+
+
+class Rubric(_Model):
+    """How a manually graded item is scored."""
+
+    id: Identifier
+    name_zh: str
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @property
+    def points(self) -> float:
+        """Total points of the rubric."""
+        return sum(c.points for c in self.criteria)
+
+
+class BlueprintItem(_Model):
+    """One question of an exam: the competency it measures and its points."""
+
+    question: Identifier
+    competency: Identifier
+    points: Annotated[float, Field(gt=0)]
+    rubric: Identifier | None = None
+
+    @property
+    def manual(self) -> bool:
+        """Whether the item is graded by hand (it has a rubric)."""
+        return self.rubric is not None
+
+
+class Level(_Model):
+    """A certification level with its exam blueprint and pass rules."""
+
+    id: Identifier
+    exam: Identifier
+    name_zh: str
+    name_en: str
+    rank: Annotated[int, Field(ge=1)]
+    prerequisites_zh: str
+    overall_min: Fraction
+    competency_min: Fraction
+    validity_years: Annotated[int, Field(ge=1, le=10)]
+    recertification_zh: str
+    blueprint: list[BlueprintItem] = Field(min_length=1)
+
+    def points_by_competency(self) -> dict[str, float]:
+        """Total points per competency measured by this level's exam."""
+        out: dict[str, float] = {}
+        for item in self.blueprint:
+            out[item.competency] = out.get(item.competency, 0.0) + item.points
+        return out
+
+    def item(self, question: str) -> BlueprintItem:
+        """Return the blueprint item of a question."""
+        for item in self.blueprint:
+            if item.question == question:
+                return item
+        raise SchemeError(f"level {self.id}: no question {question!r} in the blueprint")
+
+
+class Scheme(_Model):
+    """The whole certification scheme."""
+
+    scheme: SchemeInfo
+    late_policy: LatePolicy
+    competencies: list[Competency] = Field(min_length=1)
+    rubrics: list[Rubric] = Field(default_factory=list)
+    levels: list[Level] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scheme:
+        competency_ids = [c.id for c in self.competencies]
+        rubric_ids = {r.id: r for r in self.rubrics}
+        _unique("competencies", competency_ids)
+        _unique("rubrics", list(rubric_ids))
+        _unique("levels", [lv.id for lv in self.levels])
+        _unique("levels (exam)", [lv.exam for lv in self.levels])
+        for i, level in enumerate(self.levels):
+            _unique(f"levels[{i}].blueprint", [b.question for b in level.blueprint])
+            for j, item in enumerate(level.blueprint):
+                where = f"levels[{i}].blueprint[{j}]"
+                if item.competency not in competency_ids:
+                    raise ValueError(f"{where}.competency: unknown competency {item.competency!r}")
+                if item.rubric is not None:
+                    rubric = rubric_ids.get(item.rubric)
+                    if rubric is None:
+                        raise ValueError(f"{where}.rubric: unknown rubric {item.rubric!r}")
+                    if abs(rubric.points - item.points) > 1e-9:
+                        raise ValueError(
+                            f"{where}.points: {item.points:g} differs from rubric {rubric.id!r} total "
+                            f"{rubric.points:g}"
+                        )
+        covered = {t for c in self.competencies for t in c.topics}
+        missing = [t for t in SEED_TOPICS if t not in covered]
+        if missing:
+            raise ValueError(f"competencies: no competency covers topic(s) {', '.join(missing)}")
+        return self
+
+    def level(self, level_id: str) -> Level:
+        """Return a level by id."""
+        for level in self.levels:
+            if level.id == level_id:
+                return level
+        raise SchemeError(f"unknown level {level_id!r}; levels: {', '.join(lv.id for lv in self.levels)}")
+
+    def level_for_exam(self, exam: str) -> Level:
+        """Return the level an exam certifies."""
+        for level in self.levels:
+            if level.exam == exam:
+                return level
+        raise SchemeError(f"no level uses exam {exam!r}; exams: {', '.join(lv.exam for lv in self.levels)}")
+
+    def competency(self, competency_id: str) -> Competency:
+        """Return a competency by id."""
+        for c in self.competencies:
+            if c.id == competency_id:
+                return c
+        raise SchemeError(f"unknown competency {competency_id!r}")
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        """Return a rubric by id."""
+        for r in self.rubrics:
+            if r.id == rubric_id:
+                return r
+        raise SchemeError(f"unknown rubric {rubric_id!r}")
+
+
+def _unique(where: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            raise ValueError(f"{where}: duplicate id {value!r}")
+        seen.add(value)
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def load_scheme(path: Path | str = DEFAULT_SCHEME) -> Scheme:
+    """Load and validate a scheme file.
+
+    Raises:
+        SchemeError: naming the file and the field that is wrong.
+    """
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemeError(f"{file}: scheme file not found.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(f"{file}: malformed TOML ({exc}); fix the syntax.") from None
+    try:
+        return Scheme.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = _field(tuple(err["loc"]))
+            msg = err["msg"].removeprefix("Value error, ")
+            if not err["loc"] and ": " in msg:
+                loc, msg = msg.split(": ", 1)
+            lines.append(f"  field {loc}: {msg}")
+        raise SchemeError(f"{file}: invalid scheme:\n" + "\n".join(lines)) from None

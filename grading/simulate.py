@@ -1,0 +1,71 @@
+"""Simulated trainees: right answers with a skill-dependent probability, typical mistakes otherwise.
+
+Used to show that variants are of comparable difficulty (the spread of one simulated trainee's
+expected score across variants) and, later, to write a demo cohort's submissions.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import statistics
+from dataclasses import dataclass
+from typing import Any
+
+from grading.exams import _bank, exam_definition
+from grading.keys import DEFAULT_KEY_DIR, load_truth
+from grading.scheme import Scheme, load_scheme
+from grading.variants import draw_variant
+
+
+def answers_for(exam: str, trainee: str, skill: float, rng: random.Random) -> dict[str, Any]:
+    """Answers of a simulated trainee: each right with probability ``skill``, else the mistake."""
+    bank = _bank(None)
+    truth = load_truth(DEFAULT_KEY_DIR, bank.version)
+    definition = exam_definition(exam)
+    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
+    right = definition.expected(bank, truth, variant)
+    wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
+    return {q: (e.value if rng.random() < skill else wrong[q]) for q, e in right.items()}
+
+
+def expected_auto_score(exam: str, trainee: str, skill: float, scheme: Scheme | None = None) -> float:
+    """Expected share of the autograded points for a trainee of the given skill and variant.
+
+    A question is right with probability ``skill``, and also when the typical mistake happens
+    to give the right answer for this variant.
+    """
+    scheme = scheme or load_scheme()
+    level = scheme.level_for_exam(exam)
+    bank = _bank(None)
+    truth = load_truth(DEFAULT_KEY_DIR, bank.version)
+    definition = exam_definition(exam)
+    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
+    right = definition.expected(bank, truth, variant)
+    wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
+    total = got = 0.0
+    for item in level.blueprint:
+        if item.manual:
+            continue
+        total += item.points
+        lucky = right[item.question].accepts(wrong[item.question])
+        got += item.points * (1.0 if lucky else skill)
+    return got / total
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Summary of one simulated trainee's expected score across variants."""
+
+    variants: int
+    mean: float
+    stdev: float
+    minimum: float
+    maximum: float
+
+
+def variant_spread(exam: str, skill: float, variants: int = 100) -> Spread:
+    """Expected score of a ``skill`` trainee over ``variants`` different trainee ids."""
+    scheme = load_scheme()
+    scores = [expected_auto_score(exam, f"sim{i:04d}", skill, scheme) for i in range(variants)]
+    return Spread(variants, statistics.fmean(scores), statistics.pstdev(scores), min(scores), max(scores))

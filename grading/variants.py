@@ -1,0 +1,101 @@
+"""Per-trainee exam variants drawn from matched strata of the exam pool.
+
+A variant is a deterministic function of (exam, trainee id, bank version): the same inputs
+give the same clients on every machine, and a trainee cannot pick another one because the
+grader derives it from nbgrader's student id. Each role of an exam is filled from its own
+stratum, defined on the assessor side (it may use the key), so every variant asks the same
+questions about clients of the same kind: comparable difficulty by construction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from casebank import vocab
+from casebank.errors import CmAcademyError
+from casebank.exam import Variant
+from casebank.load import CaseBank
+from grading.keys import split_codes
+from grading.methods.information import stale_key_people
+
+LARGE: Final = ("大型", "中型")
+
+
+class VariantError(CmAcademyError):
+    """A variant cannot be drawn (a stratum is too small or the exam is unknown)."""
+
+
+Stratum = Callable[[pd.DataFrame], pd.Series]
+
+
+@dataclass(frozen=True)
+class Role:
+    """One client a set of questions is about, drawn from a stratum."""
+
+    name: str
+    """Role name used in the notebook (``exam.role("value")``)."""
+    stratum: Stratum
+    """Boolean mask over the exam pool's clients (joined with the key)."""
+
+
+@dataclass(frozen=True)
+class Blueprint:
+    """How an exam's portfolio is drawn."""
+
+    roles: tuple[Role, ...]
+    """Clients that questions refer to, each from its own stratum."""
+    large: int
+    """Further large or medium clients in the portfolio."""
+    small: int
+    """Further small or micro clients in the portfolio."""
+
+
+def _seed(exam: str, trainee: str, bank_version: str) -> int:
+    return int(hashlib.sha256(f"{exam}|{trainee}|{bank_version}".encode()).hexdigest()[:16], 16)
+
+
+def exam_pool(bank: CaseBank, truth: pd.DataFrame) -> pd.DataFrame:
+    """The exam-pool clients joined with their key, sorted by client id."""
+    pool = bank.clients[bank.clients["pool"] == vocab.POOL_EXAM].set_index("client_id")
+    pool = pool.join(truth, how="left")
+    pool["n_signals"] = pool["churn_signals"].map(lambda v: len(split_codes(v)))
+    pool["n_latent"] = pool["latent_needs"].map(lambda v: len(split_codes(v)))
+    pool["n_stated"] = pool["stated_needs"].map(lambda v: len(split_codes(v)))
+    pool["large"] = pool["size"].isin(LARGE)
+    stale = stale_key_people(bank)["client_id"].astype(str).value_counts()
+    pool["n_stale"] = stale.reindex(pool.index).fillna(0).astype(int)
+    return pool.sort_index()
+
+
+def draw_variant(
+    exam: str, trainee: str, bank: CaseBank, truth: pd.DataFrame, blueprint: Blueprint
+) -> Variant:
+    """Draw one trainee's variant.
+
+    Raises:
+        VariantError: a stratum has no client left to draw.
+    """
+    rng = random.Random(_seed(exam, trainee, bank.version))
+    pool = exam_pool(bank, truth)
+    taken: list[str] = []
+    roles: dict[str, str] = {}
+    for role in blueprint.roles:
+        candidates = [c for c in pool.index[role.stratum(pool)] if c not in taken]
+        if not candidates:
+            raise VariantError(f"exam {exam}: stratum of role {role.name!r} is empty in bank {bank.version}")
+        roles[role.name] = rng.choice(candidates)
+        taken.append(roles[role.name])
+    for want, large in ((blueprint.large, True), (blueprint.small, False)):
+        candidates = [c for c in pool.index[pool["large"] == large] if c not in taken]
+        if len(candidates) < want:
+            raise VariantError(f"exam {exam}: not enough {'large' if large else 'small'} clients in the pool")
+        taken += rng.sample(candidates, want)
+    portfolio = sorted(taken)
+    rng.shuffle(portfolio)
+    return Variant(exam, trainee, bank.version, tuple(portfolio), roles)

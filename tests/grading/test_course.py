@@ -1,0 +1,75 @@
+"""`cmacademy course init` and `cmacademy release`: set-up, and refusing leaky releases."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading.course import Course, CourseError, ReleaseError, init_course, release
+from grading.exams import expected_answers
+from tests.conftest import Cli
+
+
+def test_init_creates_an_nbgrader_course(cli: Cli, tmp_path: Path) -> None:
+    result = cli("course", "init", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    course = Course.open(tmp_path / "c")
+    assert (course.root / "nbgrader_config.py").is_file()
+    assert "grading.autograde.JudgeAnswers" in (course.root / "nbgrader_config.py").read_text()
+    assert "assoc" in course.exams()
+    assert json.loads((course.source("assoc") / "variants.json").read_text()) == {}
+
+
+def test_init_refuses_a_foreign_directory(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "thesis.txt").write_text("keep")
+    result = cli("course", "init", tmp_path)
+    assert result.exit_code == 1
+    assert "not a cm-academy course" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis.txt"]
+
+
+def test_release_of_unknown_exam_or_course(cli: Cli, tmp_path: Path) -> None:
+    assert cli("release", "assoc", "--course", tmp_path).exit_code == 1
+    init_course(tmp_path / "c")
+    result = cli("release", "nope", "--course", tmp_path / "c")
+    assert result.exit_code == 1 and "exam 'nope' is not in this course" in result.output
+
+
+def test_init_rejects_an_exam_that_does_not_match_the_scheme(tmp_path: Path) -> None:
+    from grading.exams import ASSIGNMENTS_DIR
+
+    assignments = tmp_path / "assignments"
+    (assignments / "assoc").mkdir(parents=True)
+    nb = nbformat.read(ASSIGNMENTS_DIR / "assoc" / "assoc.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "q2_rfm")
+    del cell.metadata["cmacademy"]
+    nbformat.write(nb, assignments / "assoc" / "assoc.ipynb")
+    with pytest.raises(CourseError, match="cell 'q2_rfm': not tagged with a competency"):
+        init_course(tmp_path / "c", assignments=assignments)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("leak", ["marker", "key-value"])
+def test_release_refuses_to_ship_a_leak(tmp_path: Path, leak: str) -> None:
+    course = init_course(tmp_path / "c")
+    course.write_variants("assoc", ["t001"])
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import setenv
+
+    from grading.course import tool_env
+
+    with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:
+        gb.update_or_create_student("t001")
+    path = course.source("assoc") / "assoc.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    if leak == "marker":
+        nb.cells[0].source += "\n\n评分时会调用 `exam.submit(...)` 提交答案。"
+    else:
+        nb.cells[0].source += f"\n\n参考：{expected_answers('assoc', 't001')['q3_share_of_wallet'].value:.4f}"
+    nbformat.write(nb, path)
+    with pytest.raises(ReleaseError, match="refusing to release assoc"):
+        release(course, "assoc")
+    assert not (course.root / "release" / "assoc").exists()
