@@ -115,3 +115,31 @@ def needs_shown_in_data(bank: CaseBank) -> dict[str, list[str]]:
         str(cid): [n.code for n in NEEDS if bool(ev.at[cid, n.code]) and n.product not in held[str(cid)]]
         for cid in ev.index
     }
+
+
+STATED_CUES: Final = ("提供{product}", "{product}的办理条件", "需要{product}")
+"""A need is stated when a note of the client contains one of these phrases with its product."""
+
+
+def stated_needs(bank: CaseBank) -> dict[str, list[str]]:
+    """Return client id -> need codes the client asked for in so many words (in `NEEDS` order).
+
+    A need is stated when any meeting or call note of the client contains ``提供<产品>``,
+    ``<产品>的办理条件`` or ``需要<产品>`` for the need's product. A product that is merely
+    mentioned (for example "已将<产品>业务转到其他银行办理") is not a request.
+    """
+    texts: dict[str, str] = {str(cid): "" for cid in bank.clients["client_id"]}
+    for cid, text in zip(bank.notes["client_id"], bank.notes["text"], strict=True):
+        texts[str(cid)] += str(text)
+    return {
+        cid: [n.code for n in NEEDS if any(cue.format(product=n.product) in text for cue in STATED_CUES)]
+        for cid, text in texts.items()
+    }
+
+
+def latent_needs(bank: CaseBank) -> dict[str, list[str]]:
+    """Return client id -> latent need codes: shown in the data, product not held, not stated."""
+    stated = stated_needs(bank)
+    return {
+        cid: [c for c in codes if c not in stated[cid]] for cid, codes in needs_shown_in_data(bank).items()
+    }

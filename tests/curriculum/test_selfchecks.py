@@ -55,7 +55,7 @@ def test_unknown_exercise_is_a_clear_error() -> None:
 
 
 def test_number_answers_tolerate_one_unit_in_the_last_decimal() -> None:
-    numeric = [e for e in EXERCISES if e.kind == selfcheck.KIND_NUMBER]
+    numeric = [e for e in EXERCISES if e.kind == selfcheck.KIND_NUMBER and e.decimals > 0]
     if not numeric:
         pytest.skip("no numeric exercises yet")
     e = numeric[0]
@@ -75,3 +75,11 @@ def test_canonical_forms() -> None:
     assert selfcheck.canonical("mapping", {"C2": 1.0, "C1": "A"}, decimals=1) == '{"C1": "A", "C2": "1.0"}'
     with pytest.raises(selfcheck.SelfCheckError, match="expected a number"):
         selfcheck.canonical("number", "many", exercise="m01.x")
+
+
+def test_whole_number_answers_are_exact() -> None:
+    whole = [e for e in EXERCISES if e.kind == selfcheck.KIND_NUMBER and e.decimals == 0]
+    if not whole:
+        pytest.skip("no whole-number exercises")
+    e = whole[0]
+    assert not selfcheck.check(e.id, float(e.answer) + 1).correct
