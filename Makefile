@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT    ?= build/demo
 
-.PHONY: setup demo test lint format clean bank
+.PHONY: setup system-deps demo test lint format clean bank
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -24,12 +24,15 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/cmacademy demo --out $(OUT)
 
+system-deps:
+	bash scripts/install_system_deps.sh
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: setup lint
+test: setup system-deps lint
 	$(BIN)/pytest
 
 format: setup

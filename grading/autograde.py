@@ -25,6 +25,7 @@ VERDICT_WRONG: Final = "答案不正确"
 VERDICT_MISSING: Final = "没有收到答案：答案单元格未成功运行，或答案变量未定义"
 VERDICT_AMBIGUOUS: Final = "收到多个不同的答案：每题只能提交一个答案"
 ERROR_NAME: Final = "AnswerNotAccepted"
+GRADING_KERNEL: Final = "cmacademy-grader"
 
 
 def _context(resources: dict[str, Any]) -> tuple[str, str]:
@@ -52,13 +53,25 @@ class BankSettings(NbGraderPreprocessor):
 
 
 class VariantExecute(BankSettings, Execute):
-    """Execute a submission with its trainee's variant in the kernel's environment."""
+    """Execute a submission with its trainee's variant, in the course's limited kernel."""
+
+    kernel_dir = Unicode(
+        "",
+        help="Directory holding kernels/<name>/kernel.json of the grading kernel; empty to use the notebook's.",
+    ).tag(config=True)
+    grading_kernel = Unicode(GRADING_KERNEL, help="Name of the grading kernel in kernel_dir.").tag(
+        config=True
+    )
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Run the notebook with ``CMACADEMY_VARIANT`` set for nbgrader's student id."""
         exam, student = _context(resources)
         variant = variant_for(exam, student, *self._dirs())
-        with setenv(**{ENV_VARIANT: variant.to_json(), ENV_TRAINEE: student}):
+        env = {ENV_VARIANT: variant.to_json(), ENV_TRAINEE: student}
+        if self.kernel_dir:
+            env["JUPYTER_PATH"] = self.kernel_dir
+            self.kernel_name = self.grading_kernel
+        with setenv(**env):
             result: tuple[NotebookNode, dict[str, Any]] = super().preprocess(nb, resources)
         return result
 

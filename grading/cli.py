@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from casebank.errors import CmAcademyError
@@ -18,7 +20,12 @@ from casebank.load import default_bank_dir, load_bank
 from casebank.summary import bank_summary
 from casebank.validate import validate_bank
 from grading.casegen import DEFAULT_CLIENTS, DEFAULT_SEED, generate_bank
+from grading.certify import certify, record_appeal, revoke
+from grading.collect import collect
 from grading.course import Course, init_course, release
+from grading.feedback import generate_feedback
+from grading.grade import DEFAULT_TIMEOUT, STATUS_GRADED, Outcome, grade_exam, summary_rows
+from grading.roster import import_roster
 
 F = TypeVar("F", bound=Callable[..., Any])
 console = Console(soft_wrap=True)
@@ -141,23 +148,201 @@ def course() -> None:
 @click.option(
     "--key", "key_dir", type=click.Path(path_type=Path), default=None, help="Assessor key (default: shipped)."
 )
+@click.option(
+    "--db-url", default=None, help="Gradebook URL for the course, e.g. postgresql://... (default: SQLite)."
+)
 @reports_errors
-def course_init(directory: Path, course_id: str, bank_dir: Path | None, key_dir: Path | None) -> None:
+def course_init(
+    directory: Path, course_id: str, bank_dir: Path | None, key_dir: Path | None, db_url: str | None
+) -> None:
     """Create an nbgrader course directory with every exam in source/."""
-    created = init_course(directory, course_id=course_id, bank_dir=bank_dir, key_dir=key_dir)
+    created = init_course(directory, course_id=course_id, bank_dir=bank_dir, key_dir=key_dir, db_url=db_url)
     console.print(f"course {created.root} ready; exams: {', '.join(created.exams())}")
+
+
+COURSE_OPTION = click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path), required=True, help="Course directory."
+)
+DB_OPTION = click.option(
+    "--db-url",
+    default=None,
+    help="Gradebook URL, e.g. postgresql://user@host/db (default: the course's SQLite file).",
+)
 
 
 @main.command("release")
 @click.argument("exam")
+@COURSE_OPTION
 @click.option(
-    "--course", "course_dir", type=click.Path(path_type=Path), required=True, help="Course directory."
+    "--due",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]),
+    default=None,
+    help="Due date (UTC), e.g. 2026-12-01T18:00.",
 )
+@DB_OPTION
 @reports_errors
-def release_exam(exam: str, course_dir: Path) -> None:
+def release_exam(exam: str, course_dir: Path, due: datetime.datetime | None, db_url: str | None) -> None:
     """Generate the trainee version of EXAM; refuse if anything secret would ship."""
-    released = release(Course.open(course_dir), exam)
+    released = release(Course.open(course_dir), exam, due=due, db_url=db_url)
     console.print(f"released {exam} to {released} (checked: no solutions, hidden tests or key values)")
+
+
+@main.group()
+def roster() -> None:
+    """The trainees of a course."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@COURSE_OPTION
+@DB_OPTION
+@reports_errors
+def roster_import(file: Path, course_dir: Path, db_url: str | None) -> None:
+    """Import trainees (CSV: id,name,email,org_unit); a bad row imports nothing."""
+    entries = import_roster(Course.open(course_dir), file, db_url)
+    units = sorted({e.org_unit for e in entries})
+    console.print(f"imported {len(entries)} trainees from {len(units)} org units; exam variants refreshed")
+
+
+@main.command("collect")
+@click.argument("exam")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="submitted/-style folder or folder of zips.",
+)
+@COURSE_OPTION
+@DB_OPTION
+@reports_errors
+def collect_exam(exam: str, source: Path, course_dir: Path, db_url: str | None) -> None:
+    """Collect submissions of EXAM into the course (late policy from the scheme)."""
+    report = collect(Course.open(course_dir), exam, source, db_url)
+    console.print(
+        f"collected {len(report.collected)} ({len(report.late)} late), unchanged {len(report.unchanged)}, "
+        f"rejected {len(report.rejected)}"
+    )
+    for trainee, why in sorted(report.rejected.items()):
+        err_console.print(f"  {trainee}: {why}", highlight=False)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command("grade")
+@click.argument("exam")
+@COURSE_OPTION
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel worker processes."
+)
+@DB_OPTION
+@click.option(
+    "--timeout",
+    type=click.IntRange(min=1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Per-cell timeout (s).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@reports_errors
+def grade_cmd(
+    exam: str, course_dir: Path, workers: int, db_url: str | None, timeout: int, as_json: bool
+) -> None:
+    """Autograde every collected, not-yet-graded submission of EXAM (resumable)."""
+    course = Course.open(course_dir)
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task(f"grading {exam}", total=None)
+
+        def tick(outcome: Outcome, done: int, total: int) -> None:
+            progress.update(
+                task, completed=done, total=total, description=f"grading {exam} ({outcome.trainee})"
+            )
+
+        outcomes = grade_exam(course, exam, workers=workers, db_url=db_url, timeout=timeout, on_done=tick)
+    if as_json:
+        click.echo(json.dumps(summary_rows(outcomes), ensure_ascii=False, indent=2))
+    else:
+        table = Table(title=f"{exam}: {len(outcomes)} submissions", title_justify="left")
+        for col in ("trainee", "status", "score", "seconds", "reason"):
+            table.add_column(col, justify="right" if col in ("score", "seconds") else "left", overflow="fold")
+        for o in outcomes:
+            score = "" if o.score is None else f"{o.score:g}/{o.max_score:g}"
+            table.add_row(o.trainee, o.status, score, f"{o.seconds:.1f}", o.reason)
+        console.print(table)
+    attention = [o for o in outcomes if o.status != STATUS_GRADED]
+    if attention:
+        err_console.print(f"{len(attention)} submission(s) need attention", highlight=False)
+        sys.exit(1)
+
+
+@main.command("certify")
+@click.argument("exam")
+@COURSE_OPTION
+@DB_OPTION
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Issue date (default today).",
+)
+@click.option("--reason", default="", help="Why decisions are (re)made, for the audit trail.")
+@reports_errors
+def certify_cmd(
+    exam: str, course_dir: Path, db_url: str | None, today: datetime.datetime | None, reason: str
+) -> None:
+    """Apply the scheme: certified, failed or pending (waiting for manual grades)."""
+    results = certify(
+        Course.open(course_dir), exam, db_url=db_url, today=today.date() if today else None, reason=reason
+    )
+    table = Table(title=f"{exam}: decisions", title_justify="left")
+    for col in ("trainee", "decision", "score", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        table.add_row(r.trainee, r.status, f"{r.score or 0:g}/{r.max_score:g}", r.reason)
+    console.print(table)
+    counts = {s: sum(r.status == s for r in results) for s in ("certified", "failed", "pending")}
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@main.command("feedback")
+@click.argument("exam")
+@COURSE_OPTION
+@reports_errors
+def feedback_cmd(exam: str, course_dir: Path) -> None:
+    """Write trainees' feedback pages (no hidden tests, no expected values)."""
+    pages = generate_feedback(Course.open(course_dir), exam)
+    console.print(f"wrote {len(pages)} feedback pages under {Path(course_dir) / 'feedback'}")
+
+
+@main.group()
+def certificate() -> None:
+    """Certificates: revocation."""
+
+
+@certificate.command("revoke")
+@click.argument("certificate_id")
+@COURSE_OPTION
+@click.option("--reason", required=True, help="Why the certificate is revoked (recorded).")
+@DB_OPTION
+@reports_errors
+def certificate_revoke(certificate_id: str, course_dir: Path, reason: str, db_url: str | None) -> None:
+    """Revoke a certificate; the audit trail records who, when and why."""
+    decision = revoke(Course.open(course_dir), certificate_id, reason, db_url)
+    console.print(f"revoked {certificate_id} ({decision.trainee}, {decision.exam})")
+
+
+@main.command("appeal")
+@click.argument("exam")
+@click.argument("trainee")
+@COURSE_OPTION
+@click.option("--reason", required=True, help="The trainee's grounds (recorded).")
+@DB_OPTION
+@reports_errors
+def appeal_cmd(exam: str, trainee: str, course_dir: Path, reason: str, db_url: str | None) -> None:
+    """Record an appeal; regrade in the formgrader, then run certify again."""
+    record_appeal(Course.open(course_dir), exam, trainee, reason, db_url)
+    console.print(f"appeal of {trainee} on {exam} recorded")
 
 
 @main.command()

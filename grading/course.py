@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -9,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from casebank.errors import CmAcademyError
 from casebank.exam import VARIANTS_FILE
@@ -18,6 +19,9 @@ from casebank.manifest import dump_json
 from grading.exams import ASSIGNMENTS_DIR, EXAMS, blueprint_problems, expected_answers, variant_for
 from grading.keys import DEFAULT_KEY_DIR, KEY_MANIFEST, TRUTH_FILE
 from grading.nbhygiene import notebook_problems
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
 
 CONFIG_FILE: Final = "nbgrader_config.py"
 MARKER_FILE: Final = "cmacademy.json"
@@ -49,13 +53,28 @@ runs each submission with its trainee's case variant and judges the answers in t
 process (grading.autograde), never in the trainee's kernel.
 """
 
+import os
+
 c = get_config()  # noqa: F821
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.course_id = {course_id!r}
+if {db_url!r}:
+    c.CourseDirectory.db_url = {db_url!r}
 c.ClearSolutions.code_stub = {{"python": {code_stub!r}}}
 c.ClearSolutions.text_stub = {text_stub!r}
 c.Execute.timeout = 120
 c.Autograde.autograde_preprocessors = {preprocessors!r}
+
+# Feedback never shows hidden tests (nbgrader's default would).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Submissions run in the course's grading kernel (resource limits; see .cmacademy/kernels).
+c.VariantExecute.kernel_dir = os.path.join(HERE, ".cmacademy")
 
 # Where the case bank and the assessor key are; empty means the ones shipped with cm-academy.
 c.BankSettings.bank_dir = {bank_dir!r}
@@ -100,8 +119,8 @@ class Course:
 
     @property
     def db_url(self) -> str:
-        """The gradebook URL (nbgrader's default SQLite file in the course root)."""
-        return f"sqlite:///{self.root / GRADEBOOK}"
+        """The gradebook URL: the one given at init, else the SQLite file in the course root."""
+        return self.settings.get("db_url") or f"sqlite:///{self.root / GRADEBOOK}"
 
     def source(self, exam: str) -> Path:
         """The nbgrader source folder of an exam."""
@@ -116,23 +135,20 @@ class Course:
         """Exams present in the course's source folder."""
         return sorted(p.name for p in (self.root / "source").iterdir() if p.is_dir())
 
-    def trainees(self) -> list[str]:
+    def trainees(self, db_url: str | None = None) -> list[str]:
         """Student ids in the gradebook (empty before the roster is imported)."""
-        if not (self.root / GRADEBOOK).is_file():
+        if db_url is None and not (self.root / GRADEBOOK).is_file():
             return []
-        from nbgrader.api import Gradebook
-        from nbgrader.utils import setenv
-
-        with setenv(PATH=tool_env()["PATH"]), Gradebook(self.db_url) as gb:
+        with gradebook(db_url or self.db_url) as gb:
             return sorted(s.id for s in gb.students)
 
     def _dirs(self) -> tuple[str | None, str | None]:
         s = self.settings
         return (s.get("bank_dir") or None, s.get("key_dir") or None)
 
-    def write_variants(self, exam: str, trainees: list[str] | None = None) -> Path:
+    def write_variants(self, exam: str, trainees: list[str] | None = None, db_url: str | None = None) -> Path:
         """Write ``source/<exam>/variants.json`` for the roster (it ships with the release)."""
-        ids = self.trainees() if trainees is None else trainees
+        ids = self.trainees(db_url) if trainees is None else trainees
         variants = {t: json.loads(variant_for(exam, t, *self._dirs()).to_json()) for t in ids}
         path = self.source(exam) / VARIANTS_FILE
         tmp = path.with_suffix(".tmp")
@@ -141,13 +157,46 @@ class Course:
         return path
 
 
+@dataclass(frozen=True)
+class KernelLimits:
+    """Resource limits of the kernels that run submissions."""
+
+    memory_mb: int = 2048
+    """Address space of a kernel and its children."""
+    cpu_seconds: int = 900
+    """CPU time of a kernel."""
+    file_size_mb: int = 256
+    """Largest file a kernel may write."""
+
+
+def write_kernelspec(root: Path, limits: KernelLimits) -> Path:
+    """Write the course's grading kernelspec: ipykernel started under ``limits``."""
+    from grading.autograde import GRADING_KERNEL
+
+    spec_dir = root / ".cmacademy" / "kernels" / GRADING_KERNEL
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        sys.executable, "-m", "grading.kernel_launcher",
+        "--memory-mb", str(limits.memory_mb),
+        "--cpu-seconds", str(limits.cpu_seconds),
+        "--file-size-mb", str(limits.file_size_mb),
+        "--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+    ]  # fmt: skip
+    spec = {"argv": argv, "display_name": "cm-academy grading kernel", "language": "python"}
+    path = spec_dir / "kernel.json"
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    return path
+
+
 def init_course(
     directory: Path | str,
     *,
+    limits: KernelLimits | None = None,
     course_id: str = "cm-academy",
     assignments: Path = ASSIGNMENTS_DIR,
     bank_dir: Path | None = None,
     key_dir: Path | None = None,
+    db_url: str | None = None,
 ) -> Course:
     """Create an nbgrader course directory with every exam of ``assignments`` in ``source/``.
 
@@ -181,6 +230,7 @@ def init_course(
         "bank_dir": str(bank_dir.resolve()) if bank_dir else "",
         "key_dir": str(key_dir.resolve()) if key_dir else "",
         "bank_version": bank.version,
+        "db_url": db_url or "",
     }
     config = CONFIG_TEMPLATE.format(
         course_id=course_id,
@@ -189,8 +239,10 @@ def init_course(
         preprocessors=list(AUTOGRADE_PREPROCESSORS),
         bank_dir=settings["bank_dir"],
         key_dir=settings["key_dir"],
+        db_url=settings["db_url"],
     )
     (root / CONFIG_FILE).write_text(config, encoding="utf-8")
+    write_kernelspec(root, limits or KernelLimits())
     (root / MARKER_FILE).write_text(dump_json(settings), encoding="utf-8")
     for exam in exams:
         target = root / "source" / exam
@@ -212,6 +264,15 @@ def tool_env() -> dict[str, str]:
         "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def gradebook(db_url: str) -> Gradebook:
+    """Open nbgrader's gradebook (creating its tables; nbgrader calls alembic from PATH)."""
+    from nbgrader.api import Gradebook
+    from nbgrader.utils import setenv
+
+    with setenv(PATH=tool_env()["PATH"]):
+        return Gradebook(db_url)
 
 
 def run_nbgrader(course: Course, *args: str) -> subprocess.CompletedProcess[str]:
@@ -267,7 +328,7 @@ def leak_problems(course: Course, exam: str, release_dir: Path) -> list[str]:
     return problems
 
 
-def release(course: Course, exam: str) -> Path:
+def release(course: Course, exam: str, due: dt.datetime | None = None, db_url: str | None = None) -> Path:
     """Generate the trainee version of an exam with nbgrader, refusing anything that leaks.
 
     Returns:
@@ -279,7 +340,8 @@ def release(course: Course, exam: str) -> Path:
     """
     course.source(exam)
     course.write_variants(exam)
-    done = run_nbgrader(course, "generate_assignment", exam, "--force")
+    url = db_url or course.db_url
+    done = run_nbgrader(course, "generate_assignment", exam, "--force", f"--CourseDirectory.db_url={url}")
     release_dir = course.root / "release" / exam
     if done.returncode != 0 or not release_dir.is_dir():
         raise CourseError(f"nbgrader generate_assignment {exam} failed:\n{done.stdout}{done.stderr}".rstrip())
@@ -287,4 +349,7 @@ def release(course: Course, exam: str) -> Path:
     if problems:
         shutil.rmtree(release_dir)
         raise ReleaseError(f"refusing to release {exam}; nothing was released:\n  " + "\n  ".join(problems))
+    if due is not None:
+        with gradebook(url) as gb:
+            gb.update_or_create_assignment(exam, duedate=due)
     return release_dir

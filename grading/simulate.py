@@ -69,3 +69,33 @@ def variant_spread(exam: str, skill: float, variants: int = 100) -> Spread:
     scheme = load_scheme()
     scores = [expected_auto_score(exam, f"sim{i:04d}", skill, scheme) for i in range(variants)]
     return Spread(variants, statistics.fmean(scores), statistics.pstdev(scores), min(scores), max(scores))
+
+
+def simulated_submission(exam: str, trainee: str, skill: float, rng: random.Random, source: Any) -> Any:
+    """A trainee's exam notebook: the model solution, with typical mistakes where the dice say so.
+
+    Each answer cell keeps its worked solution (so the notebook does the real computation) and,
+    for a question the simulated trainee gets wrong, ends by overriding the answer with the
+    question's typical mistake.
+
+    Args:
+        exam: exam id.
+        trainee: trainee id (decides the variant).
+        skill: probability of answering a question right.
+        rng: the random stream.
+        source: the exam's source notebook (``nbformat`` node); not modified.
+    """
+    import copy
+
+    bank = _bank(None)
+    truth = load_truth(DEFAULT_KEY_DIR, bank.version)
+    definition = exam_definition(exam)
+    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
+    wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
+    nb = copy.deepcopy(source)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        question = grade_id.removesuffix("_answer")
+        if grade_id.endswith("_answer") and question in wrong and rng.random() >= skill:
+            cell.source += f"\nanswer_{question.split('_')[0]} = {wrong[question]!r}"
+    return nb

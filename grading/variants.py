@@ -22,6 +22,7 @@ from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank
 from grading.keys import split_codes
+from grading.methods import portfolio as key_accounts
 from grading.methods.information import stale_key_people
 
 LARGE: Final = ("大型", "中型")
@@ -68,6 +69,7 @@ def exam_pool(bank: CaseBank, truth: pd.DataFrame) -> pd.DataFrame:
     pool["n_latent"] = pool["latent_needs"].map(lambda v: len(split_codes(v)))
     pool["n_stated"] = pool["stated_needs"].map(lambda v: len(split_codes(v)))
     pool["large"] = pool["size"].isin(LARGE)
+    pool = pool.join(key_accounts.portfolio(bank)[["attractiveness", "position"]])
     stale = stale_key_people(bank)["client_id"].astype(str).value_counts()
     pool["n_stale"] = stale.reindex(pool.index).fillna(0).astype(int)
     return pool.sort_index()

@@ -24,7 +24,7 @@ from grading.keys import DEFAULT_KEY_DIR, load_truth
 from grading.variants import Blueprint, draw_variant
 
 ASSIGNMENTS_DIR: Final = Path(__file__).resolve().parents[2] / "assignments"
-EXAMS: Final = ("assoc",)
+EXAMS: Final = ("assoc", "senior")
 
 
 class ExamError(CmAcademyError):
@@ -40,7 +40,7 @@ class Expected:
     value: Any
     """The expected value."""
     decimals: int = 2
-    """Rounding of numbers; one unit in the last decimal is tolerated."""
+    """Rounding of numbers; one unit in the last decimal is tolerated (whole numbers are exact)."""
 
     def accepts(self, answer: Any) -> bool:
         """Whether a handed-in answer (plain JSON data) is right."""
@@ -51,7 +51,19 @@ class Expected:
         right = canonical(self.kind, self.value, decimals=self.decimals)
         if self.kind != KIND_NUMBER:
             return given == right
-        return abs(float(given) - float(right)) <= 10.0**-self.decimals + 1e-9
+        tolerance = 10.0**-self.decimals if self.decimals > 0 else 0.0
+        return abs(float(given) - float(right)) <= tolerance + 1e-9
+
+
+_BANKWIDE: dict[tuple[str, str], Any] = {}
+
+
+def bankwide(bank: CaseBank, name: str, compute: Callable[[CaseBank], Any]) -> Any:
+    """Compute a bank-wide method result once per bank version (keys of many variants reuse it)."""
+    key = (bank.version, name)
+    if key not in _BANKWIDE:
+        _BANKWIDE[key] = compute(bank)
+    return _BANKWIDE[key]
 
 
 ExpectedFn = Callable[[CaseBank, pd.DataFrame, Variant], dict[str, Expected]]

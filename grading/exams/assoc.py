@@ -17,7 +17,7 @@ import pandas as pd
 from casebank.exam import Variant
 from casebank.load import CaseBank
 from casebank.selfcheck import KIND_LIST, KIND_MAPPING, KIND_NUMBER, KIND_SET, KIND_TEXT
-from grading.exams import Expected
+from grading.exams import Expected, bankwide
 from grading.keys import truth_codes
 from grading.methods import value
 from grading.methods.information import stale_names
@@ -46,15 +46,22 @@ def expected(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str,
     """Expected answers of one variant, computed with the reference methods and the key."""
     portfolio = list(variant.portfolio)
     focus, risk, needs, crm = (variant.roles[r] for r in ("value", "risk", "needs", "crm"))
-    revenue = value.our_revenue(bank).set_axis(bank.clients["client_id"].astype(str))
+    revenue = bankwide(bank, "our_revenue", value.our_revenue).set_axis(bank.clients["client_id"].astype(str))
     tiers = value.abc_tiers(revenue[portfolio])
-    rfm = value.rfm(bank, portfolio).loc[focus, ["r_score", "f_score", "m_score"]].astype(int).tolist()
+    scores = value.rfm(bank, portfolio)[["r_score", "f_score", "m_score"]]
+    rfm = [int(v) for v in scores.loc[focus].to_numpy()]
     signals = truth_codes(truth, risk, "churn_signals")
     return {
         "q1_abc_tiers": Expected(KIND_MAPPING, tiers.to_dict()),
         "q2_rfm": Expected(KIND_TEXT, "-".join(str(score) for score in rfm)),
-        "q3_share_of_wallet": Expected(KIND_NUMBER, float(str(value.share_of_wallet(bank)[focus])), 4),
-        "q4_profit": Expected(KIND_NUMBER, float(str(value.profitability(bank).at[focus, "profit_wan"])), 2),
+        "q3_share_of_wallet": Expected(
+            KIND_NUMBER, float(str(bankwide(bank, "share_of_wallet", value.share_of_wallet)[focus])), 4
+        ),
+        "q4_profit": Expected(
+            KIND_NUMBER,
+            float(str(bankwide(bank, "profitability", value.profitability).at[focus, "profit_wan"])),
+            2,
+        ),
         "q5_churn_signals": Expected(KIND_SET, sorted(SIGNALS_BY_CODE[s].label_zh for s in signals)),
         "q6_health_score": Expected(KIND_NUMBER, int(str(truth.at[risk, "health_score"])), 0),
         "q7_latent_products": Expected(
@@ -80,7 +87,9 @@ def mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str,
     right = expected(bank, truth, variant)
     portfolio = list(variant.portfolio)
     focus, risk, needs, crm = (variant.roles[r] for r in ("value", "risk", "needs", "crm"))
-    revenue = value.our_revenue(bank).set_axis(bank.clients["client_id"].astype(str))[portfolio]
+    revenue = bankwide(bank, "our_revenue", value.our_revenue).set_axis(
+        bank.clients["client_id"].astype(str)
+    )[portfolio]
     ordered = revenue.sort_index().sort_values(ascending=False, kind="stable")
     including = ordered.cumsum() / ordered.sum()
     lower_tier = {c: ("A" if s <= 0.7 else "B" if s <= 0.9 else "C") for c, s in including.items()}
@@ -88,7 +97,7 @@ def mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str,
     r_not_reversed = value.quintile_score(rfm["recency_days"])[focus]
     c = bank.clients.set_index("client_id").loc[focus]
     war = round((1 - c["our_bank_rank"] / (c["n_banks"] + 1)) * 2 / c["n_banks"], 4)
-    prof = value.profitability(bank).loc[focus]
+    prof = bankwide(bank, "profitability", value.profitability).loc[focus]
     signals = truth_codes(truth, risk, "churn_signals")[:-1]
     stated = truth_codes(truth, needs, "stated_needs")
     latent = truth_codes(truth, needs, "latent_needs")

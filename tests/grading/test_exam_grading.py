@@ -81,7 +81,8 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
     question, wrong = mistake_for(exam, "t005")
     one_mistake = nbformat.read(course.source(exam) / f"{exam}.ipynb", as_version=4)
-    answer_cell(one_mistake, question).source = f"answer_{question.split('_')[0]} = {wrong!r}"
+    cell = answer_cell(one_mistake, question)
+    cell.source += f"\nanswer_{question.split('_')[0]} = {wrong!r}"
     submit(course, exam, "t005", one_mistake)
 
     first_question = next(iter(auto_points(exam)))

@@ -36,3 +36,12 @@ def test_difficulty_is_comparable_across_variants(exam: str) -> None:
     spread = variant_spread(exam, skill=0.5, variants=60)
     assert spread.stdev < 0.05
     assert spread.maximum - spread.minimum < 0.2
+
+
+def test_whole_number_answers_are_exact() -> None:
+    from grading.exams import Expected
+
+    assert Expected("number", 75, 0).accepts(75)
+    assert not Expected("number", 75, 0).accepts(76)
+    assert Expected("number", 0.4159, 4).accepts(0.416)
+    assert not Expected("number", 0.4159, 4).accepts(0.4161)

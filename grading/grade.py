@@ -1,0 +1,401 @@
+"""Cohort grading: every collected, not-yet-graded submission, in parallel, resumable.
+
+Each submission is graded by nbgrader's own `Autograde` converter (so scores are nbgrader's),
+with the course's configuration (variants, verdicts outside the kernel, limited kernels), in a
+pool of worker processes. Before grading, a submission is checked against the exam's cells in
+the gradebook; after it, the autograded notebook and nbgrader's log are read for timeouts,
+memory errors and dead kernels. Each outcome is written to ``cma_grading`` by the parent alone,
+one transaction per submission, keyed by a fingerprint of the submitted files: a killed run
+leaves nothing half-written that a second run would not redo, and a finished submission is
+never graded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import nbformat
+
+from casebank.errors import CmAcademyError
+from grading.course import Course, gradebook, tool_env
+from grading.records import GradingRecord, audit, now, open_engine, session
+
+STATUS_GRADED: Final = "graded"
+STATUS_TAMPERED: Final = "tampered"
+STATUS_TIMEOUT: Final = "timeout"
+STATUS_MEMORY: Final = "out_of_memory"
+STATUS_CRASHED: Final = "crashed"
+STATUS_INVALID: Final = "invalid"
+STATUS_FAILED: Final = "failed"
+STATUS_RUNNING: Final = "running"
+#: Statuses after which the submission needs a trainer's attention.
+NEEDS_ATTENTION: Final = (
+    STATUS_TAMPERED,
+    STATUS_TIMEOUT,
+    STATUS_MEMORY,
+    STATUS_CRASHED,
+    STATUS_INVALID,
+    STATUS_FAILED,
+)
+#: Statuses that are final for an unchanged submission (it is not graded again).
+DONE: Final = (STATUS_GRADED, STATUS_TAMPERED, STATUS_TIMEOUT, STATUS_MEMORY, STATUS_CRASHED, STATUS_INVALID)
+DEFAULT_TIMEOUT: Final = 120
+
+
+class GradingError(CmAcademyError):
+    """The cohort cannot be graded (exam not released, nothing collected, bad options)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of grading one submission."""
+
+    trainee: str
+    """Trainee (nbgrader student) id."""
+    status: str
+    """One of the STATUS_* values."""
+    reason: str
+    """What happened, for the trainer; empty when graded cleanly."""
+    score: float | None
+    """Total score (auto and any manual) after grading; None when not graded."""
+    max_score: float | None
+    """Maximum score of the exam."""
+    seconds: float
+    """Wall time spent on the submission."""
+
+
+def fingerprint(directory: Path) -> str:
+    """SHA-256 over the relative paths and bytes of every file of a submission."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def submitted(course: Course, exam: str) -> dict[str, Path]:
+    """Trainee id -> submission folder of every collected submission of ``exam``."""
+    root = course.root / "submitted"
+    if not root.is_dir():
+        return {}
+    return {p.name: p / exam for p in sorted(root.iterdir()) if (p / exam).is_dir()}
+
+
+# --- in the worker -----------------------------------------------------------------------
+
+
+def _source_cells(db_url: str, exam: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Notebook -> grade id -> {cell_type, locked, grade} of the released exam's cells."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    with gradebook(db_url) as gb:
+        assignment = gb.find_assignment(exam)
+        for notebook in assignment.notebooks:
+            cells: dict[str, dict[str, str]] = {}
+            for cell in notebook.source_cells:
+                cells[cell.name] = {"cell_type": cell.cell_type, "locked": str(cell.locked), "grade": "0"}
+            for cell in notebook.grade_cells:
+                cells.setdefault(cell.name, {"cell_type": cell.cell_type, "locked": "True"})["grade"] = "1"
+            out[notebook.name] = cells
+    return out
+
+
+def preflight(folder: Path, expected: dict[str, dict[str, dict[str, str]]]) -> tuple[str, list[str]]:
+    """Check a submission against the exam's cells before running it.
+
+    Returns:
+        (status, reasons): STATUS_INVALID when a notebook cannot be read (it is not graded),
+        STATUS_TAMPERED when graded cells were deleted or changed type (nbgrader restores or
+        zeroes them; the trainer should know), else STATUS_GRADED with no reasons.
+    """
+    reasons: list[str] = []
+    tampered = False
+    for name, cells in expected.items():
+        path = folder / f"{name}.ipynb"
+        if not path.is_file():
+            reasons.append(f"{path.name}: not submitted (scored 0)")
+            tampered = True
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # nbformat raises several unrelated types for bad files
+            first = str(exc).splitlines()[0][:160]
+            return STATUS_INVALID, [f"{path.name}: not a readable notebook ({type(exc).__name__}: {first})"]
+        present = {
+            c.metadata["nbgrader"]["grade_id"]: c.cell_type
+            for c in nb.cells
+            if isinstance(c.metadata.get("nbgrader"), dict) and "grade_id" in c.metadata["nbgrader"]
+        }
+        for grade_id, info in cells.items():
+            if grade_id not in present:
+                if info["grade"] == "1" or info["locked"] == "True":
+                    reasons.append(f"{path.name} cell {grade_id!r}: deleted (graded cells score 0)")
+                    tampered = True
+            elif present[grade_id] != info["cell_type"]:
+                reasons.append(
+                    f"{path.name} cell {grade_id!r}: type changed from {info['cell_type']} to "
+                    f"{present[grade_id]} (restored from the exam)"
+                )
+                tampered = True
+    return (STATUS_TAMPERED if tampered else STATUS_GRADED), reasons
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _autograded_problems(path: Path) -> tuple[str | None, list[str]]:
+    if not path.is_file():
+        return None, []
+    nb = nbformat.read(path, as_version=4)
+    status, reasons = None, []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "error":
+                continue
+            where = f"cell {cell.get('id', '?')}"
+            if output.get("ename") == "CellTimeoutError":
+                status = STATUS_TIMEOUT
+                reasons.append(f"{where}: ran longer than the per-cell timeout (interrupted)")
+            elif output.get("ename") == "MemoryError":
+                status = status or STATUS_MEMORY
+                reasons.append(f"{where}: ran out of memory (MemoryError under the kernel's memory limit)")
+    return status, reasons
+
+
+def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: int) -> Outcome:
+    """Grade one submission with nbgrader's Autograde converter (runs in a worker process)."""
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import setenv
+    from traitlets.config.loader import PyFileConfigLoader
+
+    start = time.perf_counter()
+    root = Path(course_root)
+    folder = root / "submitted" / trainee / exam
+    status, reasons = preflight(folder, _source_cells(db_url, exam))
+    if status == STATUS_INVALID:
+        return Outcome(trainee, status, "; ".join(reasons), None, None, time.perf_counter() - start)
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = db_url
+    config.Execute.timeout = timeout
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = exam
+    coursedir.student_id = trainee
+    converter = Autograde(coursedir=coursedir, config=config)
+    converter.force = True
+    capture = _LogCapture()
+    converter.log.addHandler(capture)
+    try:
+        with setenv(PATH=tool_env()["PATH"]):
+            converter.start()
+    except Exception:  # nbgrader reports failures as NbGraderException after logging the cause
+        dead = any("Kernel died" in m for m in capture.messages)
+        cause = next((m for m in capture.messages if "Error" in m or "died" in m), "")
+        if dead:
+            return Outcome(
+                trainee,
+                STATUS_CRASHED,
+                "; ".join([*reasons, "the kernel died while running the notebook (crash or resource limit)"]),
+                None,
+                None,
+                time.perf_counter() - start,
+            )
+        return Outcome(
+            trainee,
+            STATUS_FAILED,
+            "; ".join([*reasons, cause[:300]]),
+            None,
+            None,
+            time.perf_counter() - start,
+        )
+    finally:
+        converter.log.removeHandler(capture)
+
+    after, more = _autograded_problems(root / "autograded" / trainee / exam / f"{exam}.ipynb")
+    reasons += more
+    if after is not None and status == STATUS_GRADED:
+        status = after
+    with gradebook(db_url) as gb:
+        submission = gb.find_submission(exam, trainee)
+        score, max_score = float(submission.score), float(submission.max_score)
+    return Outcome(trainee, status, "; ".join(reasons), score, max_score, time.perf_counter() - start)
+
+
+# --- in the parent ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade."""
+
+    trainee: str
+    fingerprint: str
+
+
+def pending_jobs(course: Course, exam: str, db_url: str) -> tuple[list[Job], list[Outcome]]:
+    """Submissions still to grade, and the outcomes of those already done (unchanged)."""
+    engine = open_engine(db_url)
+    jobs, done = [], []
+    with session(engine) as s:
+        for trainee, folder in submitted(course, exam).items():
+            fp = fingerprint(folder)
+            record = s.get(GradingRecord, (exam, trainee))
+            if record is not None and record.fingerprint == fp and record.status in DONE:
+                done.append(
+                    Outcome(
+                        trainee,
+                        record.status,
+                        record.reason,
+                        record.score,
+                        record.max_score,
+                        record.seconds or 0,
+                    )
+                )
+            else:
+                jobs.append(Job(trainee, fp))
+    engine.dispose()
+    return jobs, done
+
+
+def _record(engine: Any, exam: str, job: Job, outcome: Outcome) -> None:
+    with session(engine) as s:
+        record = s.get(GradingRecord, (exam, job.trainee))
+        if record is None:
+            record = GradingRecord(exam=exam, trainee=job.trainee, attempts=0)
+            s.add(record)
+        record.status = outcome.status
+        record.reason = outcome.reason
+        record.fingerprint = job.fingerprint
+        record.attempts = (record.attempts or 0) + 1
+        record.score, record.max_score, record.seconds = outcome.score, outcome.max_score, outcome.seconds
+        record.updated_at = now()
+        audit(s, "autograde", exam, job.trainee, {k: v for k, v in asdict(outcome).items() if k != "trainee"})
+
+
+def _check_released(db_url: str, exam: str) -> None:
+    from nbgrader.api import MissingEntry
+
+    with gradebook(db_url) as gb:
+        try:
+            gb.find_assignment(exam)
+        except MissingEntry:
+            raise GradingError(
+                f"exam {exam!r} is not in the gradebook; run `cmacademy release {exam}` first."
+            ) from None
+
+
+def _worker_init(log_path: str) -> None:
+    """Quiet a worker: its own and its kernels' stderr go to the course's grading log."""
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 2)
+    os.close(log)
+
+
+def run_jobs(
+    course: Course, exam: str, jobs: list[Job], db_url: str, workers: int, timeout: int
+) -> Iterator[tuple[Job, Outcome]]:
+    """Grade ``jobs`` in a local pool of worker processes, yielding each as it finishes."""
+    context = multiprocessing.get_context("spawn")
+    log_dir = course.root / ".cmacademy" / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = str(log_dir / f"grade-{exam}.log")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(log_path,)
+    ) as pool:
+        futures: dict[Future[Outcome], Job] = {
+            pool.submit(grade_one, str(course.root), db_url, exam, job.trainee, timeout): job for job in jobs
+        }
+        remaining = set(futures)
+        while remaining:
+            finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a worker that died takes its job with it; report, go on
+                    outcome = Outcome(
+                        job.trainee,
+                        STATUS_FAILED,
+                        f"grader error: {type(exc).__name__}: {exc}",
+                        None,
+                        None,
+                        0,
+                    )
+                yield job, outcome
+
+
+def grade_exam(
+    course: Course,
+    exam: str,
+    *,
+    workers: int = 2,
+    db_url: str | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    on_done: Callable[[Outcome, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Autograde every collected, not-yet-graded submission of ``exam``.
+
+    Args:
+        course: the course.
+        exam: exam id.
+        workers: worker processes.
+        db_url: gradebook URL (default: the course's SQLite file).
+        timeout: per-cell timeout in seconds.
+        on_done: called after each submission with (outcome, done, total).
+
+    Returns:
+        One outcome per collected submission (already graded ones included).
+
+    Raises:
+        GradingError: the exam was not released or nothing was collected.
+    """
+    if workers < 1:
+        raise GradingError(f"--workers {workers}: need at least one worker.")
+    course.source(exam)
+    url = db_url or course.db_url
+    _check_released(url, exam)
+    if not submitted(course, exam):
+        raise GradingError(
+            f"no submissions of {exam} in {course.root / 'submitted'}; run `cmacademy collect` first."
+        )
+    jobs, outcomes = pending_jobs(course, exam, url)
+    engine = open_engine(url)
+    total = len(jobs) + len(outcomes)
+    try:
+        for job, outcome in run_jobs(course, exam, jobs, url, workers, timeout):
+            _record(engine, exam, job, outcome)
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome, len(outcomes), total)
+    finally:
+        engine.dispose()
+    return sorted(outcomes, key=lambda o: o.trainee)
+
+
+def summary_rows(outcomes: list[Outcome]) -> list[dict[str, Any]]:
+    """Plain rows for the summary table and ``--json`` output."""
+    return [json.loads(json.dumps(asdict(o))) for o in outcomes]

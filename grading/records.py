@@ -1,0 +1,157 @@
+"""cm-academy's own tables in the gradebook database, beside nbgrader's.
+
+- ``cma_trainee``: the roster's fields nbgrader has no column for (org unit);
+- ``cma_grading``: one row per (exam, trainee) submission: its grading status and reason;
+- ``cma_decision``: the current certification decision per (exam, trainee);
+- ``cma_audit``: an append-only trail of every change (who, when, what, why). Triggers make
+  UPDATE and DELETE on it fail in SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+from sqlalchemy import DateTime, Float, Integer, String, Text, create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+SQLITE_BUSY_MS: Final = 60_000
+
+
+class Base(DeclarativeBase):
+    """Declarative base of cm-academy's tables (kept apart from nbgrader's)."""
+
+
+class Trainee(Base):
+    """Roster fields beyond nbgrader's student table."""
+
+    __tablename__ = "cma_trainee"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(String(256))
+    email: Mapped[str] = mapped_column(String(256))
+    org_unit: Mapped[str] = mapped_column(String(256))
+
+
+class GradingRecord(Base):
+    """The grading state of one submission."""
+
+    __tablename__ = "cma_grading"
+    exam: Mapped[str] = mapped_column(String(128), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    late_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Decision(Base):
+    """The current certification decision of one trainee for one exam."""
+
+    __tablename__ = "cma_decision"
+    exam: Mapped[str] = mapped_column(String(128), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32))
+    level: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_score: Mapped[float] = mapped_column(Float)
+    competencies: Mapped[str] = mapped_column(Text)
+    certificate_id: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    issued_on: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    expires_on: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked: Mapped[int] = mapped_column(Integer, default=0)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """One line of the append-only audit trail."""
+
+    __tablename__ = "cma_audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    exam: Mapped[str] = mapped_column(String(128))
+    trainee: Mapped[str] = mapped_column(String(128))
+    details: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+_TRIGGERS: Final = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS cma_audit_no_update BEFORE UPDATE ON cma_audit "
+        "BEGIN SELECT RAISE(ABORT, 'cma_audit is append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS cma_audit_no_delete BEFORE DELETE ON cma_audit "
+        "BEGIN SELECT RAISE(ABORT, 'cma_audit is append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION cma_audit_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'cma_audit is append-only'; END; $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS cma_audit_no_change ON cma_audit",
+        "CREATE TRIGGER cma_audit_no_change BEFORE UPDATE OR DELETE ON cma_audit "
+        "FOR EACH ROW EXECUTE FUNCTION cma_audit_append_only()",
+    ],
+}
+
+
+def _sqlite_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+    cursor.close()
+
+
+def open_engine(db_url: str) -> Engine:
+    """Connect to the gradebook database and make sure cm-academy's tables exist."""
+    engine = create_engine(db_url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_busy_timeout)
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for statement in _TRIGGERS.get(engine.dialect.name, []):
+            conn.execute(text(statement))
+    return engine
+
+
+@contextmanager
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose changes commit together at the end, or not at all."""
+    with Session(engine, future=True) as s, s.begin():
+        yield s
+
+
+def actor() -> str:
+    """Who is making a change (the ``CMACADEMY_ACTOR`` variable, else the login name)."""
+    return os.environ.get("CMACADEMY_ACTOR") or getpass.getuser()
+
+
+def now() -> dt.datetime:
+    """The current time (UTC, naive, as stored)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def audit(
+    s: Session, action: str, exam: str, trainee: str, details: dict[str, Any], reason: str = ""
+) -> None:
+    """Append one entry to the audit trail (in the caller's transaction)."""
+    s.add(
+        AuditEntry(
+            at=now(),
+            actor=actor(),
+            action=action,
+            exam=exam,
+            trainee=trainee,
+            details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str),
+            reason=reason,
+        )
+    )

@@ -1,0 +1,99 @@
+"""Grade one simulated cohort with `nbgrader autograde` and with `cmacademy grade`, side by side.
+
+Usage: python scripts/bench_grading.py [--trainees 48] [--workers 2] [--exam assoc]
+
+Both runs grade identical copies of the same course, roster and submissions on this machine,
+one after the other. The script checks that every trainee's score is identical, then prints
+seconds per notebook for both and, last, ``speedup_vs_nbgrader=X.XX``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from grading.collect import collect
+from grading.course import Course, gradebook, init_course, release, run_nbgrader, tool_env
+from grading.roster import import_roster
+from grading.simulate import simulated_submission
+
+
+def scores(course: Course, exam: str) -> dict[str, float]:
+    with gradebook(course.db_url) as gb:
+        return {s.student_id: float(s.score) for s in gb.assignment_submissions(exam)}
+
+
+def prepare(root: Path, trainees: int, exam: str, seed: int) -> tuple[Course, Course]:
+    roster = root / "roster.csv"
+    lines = ["id,name,email,org_unit"] + [
+        f"t{i:03d},学员{i:03d},t{i:03d}@bank.example,分行{i % 4 + 1}" for i in range(1, trainees + 1)
+    ]
+    roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    courses = []
+    for name in ("nbgrader", "cmacademy"):
+        course = init_course(root / name)
+        import_roster(course, roster)
+        release(course, exam)
+        courses.append(course)
+    source = nbformat.read(courses[0].source(exam) / f"{exam}.ipynb", as_version=4)
+    rng = random.Random(seed)
+    inbox = root / "inbox"
+    for i in range(1, trainees + 1):
+        trainee = f"t{i:03d}"
+        nb = simulated_submission(exam, trainee, rng.uniform(0.3, 0.95), rng, source)
+        (inbox / trainee / exam).mkdir(parents=True)
+        nbformat.write(nb, inbox / trainee / exam / f"{exam}.ipynb")
+    for course in courses:
+        collect(course, exam, inbox)
+    return courses[0], courses[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=48)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--exam", default="assoc")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        baseline, ours = prepare(Path(tmp), args.trainees, args.exam, args.seed)
+        start = time.perf_counter()
+        done = run_nbgrader(baseline, "autograde", args.exam)
+        nbgrader_seconds = time.perf_counter() - start
+        if done.returncode != 0:
+            sys.exit(f"nbgrader autograde failed:\n{done.stderr[-2000:]}")
+        start = time.perf_counter()
+        ran = subprocess.run(
+            [str(Path(sys.executable).parent / "cmacademy"), "grade", args.exam, "--course", str(ours.root),
+             "--workers", str(args.workers), "--json"],
+            capture_output=True, text=True, env=tool_env(), check=False,
+        )  # fmt: skip
+        ours_seconds = time.perf_counter() - start
+        if ran.returncode not in (0, 1):
+            sys.exit(f"cmacademy grade failed:\n{ran.stderr[-2000:]}")
+        a, b = scores(baseline, args.exam), scores(ours, args.exam)
+        differ = sorted(t for t in a if a[t] != b.get(t))
+        print(
+            f"trainees={args.trainees} exam={args.exam} workers={args.workers} cpus={__import__('os').cpu_count()}"
+        )
+        print(
+            f"nbgrader_autograde_seconds={nbgrader_seconds:.1f} per_notebook={nbgrader_seconds / args.trainees:.2f}"
+        )
+        print(f"cmacademy_grade_seconds={ours_seconds:.1f} per_notebook={ours_seconds / args.trainees:.2f}")
+        print(
+            f"scores_identical={not differ and len(a) == len(b) == args.trainees} mean_score={sum(b.values()) / len(b):.2f}"
+        )
+        if differ:
+            sys.exit(f"scores differ for {differ}")
+        print(f"speedup_vs_nbgrader={nbgrader_seconds / ours_seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()

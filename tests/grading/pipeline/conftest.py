@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading.collect import collect
+from grading.course import Course, init_course, release
+from grading.grade import Outcome, grade_exam
+from grading.roster import import_roster
+from tests.pg import postgres_server
+
+EXAM = "assoc"
+
+
+def write_roster(path: Path, ids: list[str]) -> Path:
+    lines = ["id,name,email,org_unit"] + [
+        f"{t},学员{t},{t}@bank.example,{'杭州分行' if i % 2 else '宁波分行'}" for i, t in enumerate(ids)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def answer_cell(nb: nbformat.NotebookNode, cell_id: str) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.get("id") == cell_id)
+
+
+def put(inbox: Path, trainee: str, nb: nbformat.NotebookNode | None = None, raw: str | None = None) -> None:
+    folder = inbox / trainee / EXAM
+    folder.mkdir(parents=True)
+    if raw is not None:
+        (folder / f"{EXAM}.ipynb").write_text(raw, encoding="utf-8")
+    else:
+        assert nb is not None
+        nbformat.write(nb, folder / f"{EXAM}.ipynb")
+
+
+def make_course(
+    root: Path, ids: list[str], db_url: str | None = None
+) -> tuple[Course, nbformat.NotebookNode, nbformat.NotebookNode]:
+    course = init_course(root / "course")
+    import_roster(course, write_roster(root / "roster.csv", ids), db_url)
+    release(course, EXAM, db_url=db_url)
+    source = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
+    blank = nbformat.read(course.root / "release" / EXAM / f"{EXAM}.ipynb", as_version=4)
+    return course, source, blank
+
+
+@dataclass
+class Cohort:
+    course: Course
+    outcomes: dict[str, Outcome]
+
+
+BAD_CLASSES = ["good", "blank", "corrupt", "deleted", "retyped", "loop", "crash", "memory"]
+
+
+@pytest.fixture(scope="package")
+def cohort(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
+    """One course whose eight submissions are graded once: a good one, a blank and six bad ones."""
+    root = tmp_path_factory.mktemp("cohort")
+    course, source, blank = make_course(root, BAD_CLASSES)
+    inbox = root / "inbox"
+    put(inbox, "good", source)
+    put(inbox, "blank", blank)
+    put(inbox, "corrupt", raw=nbformat.writes(source)[:4000])
+    nb = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
+    nb.cells = [c for c in nb.cells if c.get("id") != "q2_rfm"]
+    put(inbox, "deleted", nb)
+    nb = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
+    cell = answer_cell(nb, "q3_share_of_wallet")
+    retyped = nbformat.v4.new_markdown_cell(cell.source)
+    retyped.id, retyped.metadata = cell.id, cell.metadata
+    nb.cells[nb.cells.index(cell)] = retyped
+    put(inbox, "retyped", nb)
+    for trainee, code in (
+        ("loop", "\nwhile True:\n    pass\n"),
+        ("crash", "\nimport os\nos._exit(3)\n"),
+        ("memory", "\nhog = bytearray(16 * 1024**3)\n"),
+    ):
+        nb = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
+        answer_cell(nb, "q1_abc_tiers-answer").source += code
+        put(inbox, trainee, nb)
+    collect(course, EXAM, inbox)
+    outcomes = grade_exam(course, EXAM, workers=2, timeout=5)
+    return Cohort(course, {o.trainee: o for o in outcomes})
+
+
+@pytest.fixture(scope="package")
+def pg_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url

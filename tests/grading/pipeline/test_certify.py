@@ -1,0 +1,130 @@
+"""`cmacademy certify`: the scheme's pass rules, pending for manual grades, an append-only audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from grading.certify import STATUS_CERTIFIED, STATUS_FAILED, STATUS_PENDING, certify, evaluate, revoke
+from grading.course import gradebook
+from grading.records import Decision, open_engine, session
+from grading.scheme import load_scheme
+from tests.conftest import Cli
+from tests.grading.pipeline.conftest import EXAM, Cohort
+
+LEVEL = load_scheme().level_for_exam(EXAM)
+
+
+def grades(auto: float, manual: float | None) -> dict[str, tuple[float | None, bool]]:
+    """Every autograded question at share ``auto`` of its points, the report at ``manual``."""
+    out: dict[str, tuple[float | None, bool]] = {}
+    for item in LEVEL.blueprint:
+        if item.manual:
+            out[item.question] = (manual, manual is None)
+        else:
+            out[item.question] = (item.points * auto, False)
+    return out
+
+
+def test_waiting_for_manual_grading_is_pending_not_failed() -> None:
+    status, why, _, _ = evaluate(LEVEL, grades(1.0, None))
+    assert status == STATUS_PENDING and "q13_evaluation_report" in why
+
+
+def test_all_minimums_met_is_certified() -> None:
+    assert evaluate(LEVEL, grades(1.0, 8))[0] == STATUS_CERTIFIED
+
+
+def test_overall_below_minimum_fails() -> None:
+    status, why, _, _ = evaluate(LEVEL, grades(0.6, 6))
+    assert status == STATUS_FAILED and "overall" in why
+
+
+def test_one_competency_below_minimum_fails_despite_a_high_total() -> None:
+    status, why, results, _ = evaluate(LEVEL, grades(1.0, 4))
+    assert status == STATUS_FAILED and "report" in why
+    assert results["report"].share == 0.4 and not results["report"].passed
+
+
+def test_submission_needing_attention_is_pending() -> None:
+    assert evaluate(LEVEL, grades(1.0, 9), attention="crashed: kernel died")[0] == STATUS_PENDING
+
+
+@pytest.mark.slow
+def test_certify_records_decisions_and_audits_changes(cohort: Cohort, cli: Cli) -> None:
+    result = cli("certify", EXAM, "--course", cohort.course.root, "--date", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    engine = open_engine(cohort.course.db_url)
+    with session(engine) as s:
+        decisions = {d.trainee: d.status for d in s.query(Decision)}
+    assert decisions["good"] == STATUS_PENDING
+    assert decisions["crash"] == STATUS_PENDING
+
+    with gradebook(cohort.course.db_url) as gb:
+        for trainee, score in (("good", 9.0), ("blank", 9.0)):
+            grade = gb.find_grade("q13_evaluation_report", EXAM, EXAM, trainee)
+            grade.manual_score = score
+            grade.needs_manual_grade = False  # what the formgrader does when a grader saves
+        gb.db.commit()
+    results = {
+        r.trainee: r
+        for r in certify(cohort.course, EXAM, today=dt.date(2026, 11, 26), reason="report graded")
+    }
+    assert results["good"].status == STATUS_CERTIFIED, results["good"]
+    assert results["blank"].status == STATUS_FAILED
+    with session(engine) as s:
+        good = s.get(Decision, (EXAM, "good"))
+        cert_id = good.certificate_id
+        assert cert_id and cert_id.startswith("CMA-ASSOCIATE-2026-")
+        assert good.issued_on == dt.datetime(2026, 11, 26) and good.expires_on == dt.datetime(2028, 11, 26)
+        changes = s.execute(
+            text("SELECT action, reason FROM cma_audit WHERE trainee='good' AND action LIKE 'decision%'")
+        ).all()
+    assert changes == [("decision", ""), ("decision_changed", "report graded")]
+
+    certify(cohort.course, EXAM, today=dt.date(2026, 11, 26))
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                text("SELECT COUNT(*) FROM cma_audit WHERE trainee='good' AND action LIKE 'decision%'")
+            ).scalar_one()
+            == 2
+        )
+
+    revoked = revoke(cohort.course, cert_id, reason="exam misconduct found on review")
+    assert revoked.revoked == 1
+    with engine.connect() as conn:
+        who = conn.execute(text("SELECT actor, reason FROM cma_audit WHERE action='revoke'")).one()
+    assert who[1] == "exam misconduct found on review" and who[0]
+
+
+@pytest.mark.slow
+def test_audit_trail_is_append_only(cohort: Cohort) -> None:
+    engine = open_engine(cohort.course.db_url)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("UPDATE cma_audit SET reason = 'rewritten'"))
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM cma_audit"))
+
+
+@pytest.mark.slow
+def test_audit_trail_is_append_only_in_postgresql(pg_url: str) -> None:
+    from grading.records import audit
+
+    engine = open_engine(pg_url)
+    with session(engine) as s:
+        audit(s, "test", EXAM, "x", {})
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM cma_audit"))
+
+
+def test_revoke_needs_a_reason_and_a_known_certificate(cli: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from grading.course import init_course
+
+    course = init_course(tmp_path / "c")
+    assert cli("certificate", "revoke", "CMA-X", "--course", course.root, "--reason", " ").exit_code == 1
+    result = cli("certificate", "revoke", "CMA-X", "--course", course.root, "--reason", "wrong")
+    assert result.exit_code == 1 and "unknown certificate 'CMA-X'" in result.output
