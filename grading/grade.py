@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import nbformat
+from nbgrader.utils import compute_checksum
 
 from casebank.errors import CmAcademyError
 from grading.course import Course, gradebook, tool_env
@@ -95,15 +96,38 @@ def submitted(course: Course, exam: str) -> dict[str, Path]:
 # --- in the worker -----------------------------------------------------------------------
 
 
-def _source_cells(db_url: str, exam: str) -> dict[str, dict[str, dict[str, str]]]:
-    """Notebook -> grade id -> {cell_type, locked, grade} of the released exam's cells."""
+def _release_checksums(course_root: Path, exam: str, notebook: str) -> dict[str, str]:
+    """Grade id -> checksum of each cell of the released (trainee) version of a notebook."""
+    path = course_root / "release" / exam / f"{notebook}.ipynb"
+    if not path.is_file():
+        return {}
+    nb = nbformat.read(path, as_version=4)
+    return {
+        c.metadata["nbgrader"]["grade_id"]: compute_checksum(c)
+        for c in nb.cells
+        if isinstance(c.metadata.get("nbgrader"), dict) and "grade_id" in c.metadata["nbgrader"]
+    }
+
+
+def _source_cells(db_url: str, exam: str, course_root: Path) -> dict[str, dict[str, dict[str, str]]]:
+    """Notebook -> grade id -> {cell_type, locked, grade, checksums} of the exam's cells.
+
+    ``checksums`` holds the accepted checksums of a locked cell, space-separated: the exam
+    source's (from the gradebook) and the released version's (hidden tests removed).
+    """
     out: dict[str, dict[str, dict[str, str]]] = {}
     with gradebook(db_url) as gb:
         assignment = gb.find_assignment(exam)
         for notebook in assignment.notebooks:
             cells: dict[str, dict[str, str]] = {}
+            released = _release_checksums(course_root, exam, notebook.name)
             for cell in notebook.source_cells:
-                cells[cell.name] = {"cell_type": cell.cell_type, "locked": str(cell.locked), "grade": "0"}
+                cells[cell.name] = {
+                    "cell_type": cell.cell_type,
+                    "locked": str(cell.locked),
+                    "grade": "0",
+                    "checksums": " ".join(filter(None, (cell.checksum, released.get(cell.name)))),
+                }
             for cell in notebook.grade_cells:
                 cells.setdefault(cell.name, {"cell_type": cell.cell_type, "locked": "True"})["grade"] = "1"
             out[notebook.name] = cells
@@ -131,11 +155,24 @@ def preflight(folder: Path, expected: dict[str, dict[str, dict[str, str]]]) -> t
         except Exception as exc:  # nbformat raises several unrelated types for bad files
             first = str(exc).splitlines()[0][:160]
             return STATUS_INVALID, [f"{path.name}: not a readable notebook ({type(exc).__name__}: {first})"]
-        present = {
-            c.metadata["nbgrader"]["grade_id"]: c.cell_type
+        graded = [
+            c
             for c in nb.cells
             if isinstance(c.metadata.get("nbgrader"), dict) and "grade_id" in c.metadata["nbgrader"]
-        }
+        ]
+        present = {c.metadata["nbgrader"]["grade_id"]: c.cell_type for c in graded}
+        for c in graded:
+            grade_id = c.metadata["nbgrader"]["grade_id"]
+            info = cells.get(grade_id)
+            locked = info is not None and info["locked"] == "True" and bool(info.get("checksums"))
+            if (
+                locked
+                and info is not None
+                and c.cell_type == info["cell_type"]
+                and compute_checksum(c) not in info["checksums"].split()
+            ):
+                reasons.append(f"{path.name} cell {grade_id!r}: locked cell edited (restored from the exam)")
+                tampered = True
         for grade_id, info in cells.items():
             if grade_id not in present:
                 if info["grade"] == "1" or info["locked"] == "True":
@@ -188,7 +225,7 @@ def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: i
     start = time.perf_counter()
     root = Path(course_root)
     folder = root / "submitted" / trainee / exam
-    status, reasons = preflight(folder, _source_cells(db_url, exam))
+    status, reasons = preflight(folder, _source_cells(db_url, exam, root))
     if status == STATUS_INVALID:
         return Outcome(trainee, status, "; ".join(reasons), None, None, time.perf_counter() - start)
 

@@ -55,7 +55,7 @@ class Cohort:
     outcomes: dict[str, Outcome]
 
 
-BAD_CLASSES = ["good", "blank", "corrupt", "deleted", "retyped", "loop", "crash", "memory"]
+BAD_CLASSES = ["good", "blank", "corrupt", "deleted", "edited", "retyped", "loop", "crash", "memory"]
 
 
 @pytest.fixture(scope="package")
@@ -70,6 +70,9 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
     nb = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
     nb.cells = [c for c in nb.cells if c.get("id") != "q2_rfm"]
     put(inbox, "deleted", nb)
+    nb = nbformat.read(course.root / "release" / EXAM / f"{EXAM}.ipynb", as_version=4)
+    answer_cell(nb, "q1_abc_tiers").source = "pass  # the checks are gone"
+    put(inbox, "edited", nb)
     nb = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
     cell = answer_cell(nb, "q3_share_of_wallet")
     retyped = nbformat.v4.new_markdown_cell(cell.source)

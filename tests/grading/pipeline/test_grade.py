@@ -30,6 +30,7 @@ pytestmark = pytest.mark.slow
         ("blank", "graded", ""),
         ("corrupt", "invalid", "not a readable notebook"),
         ("deleted", "tampered", "cell 'q2_rfm': deleted"),
+        ("edited", "tampered", "cell 'q1_abc_tiers': locked cell edited"),
         ("retyped", "tampered", "type changed from code to markdown"),
         ("loop", "timeout", "ran longer than the per-cell timeout"),
         ("crash", "crashed", "the kernel died"),
@@ -46,6 +47,7 @@ def test_good_and_blank_scores_are_nbgraders(cohort: Cohort) -> None:
     assert cohort.outcomes["good"].score == 24
     assert cohort.outcomes["blank"].score == 0
     assert cohort.outcomes["deleted"].score == 22
+    assert cohort.outcomes["edited"].score == 0
 
 
 def test_statuses_are_recorded_in_the_gradebook_database(cohort: Cohort) -> None:
@@ -53,7 +55,7 @@ def test_statuses_are_recorded_in_the_gradebook_database(cohort: Cohort) -> None
     with session(engine) as s:
         rows = {r.trainee: (r.status, r.reason) for r in s.query(GradingRecord)}
     assert rows["crash"][0] == "crashed" and "kernel died" in rows["crash"][1]
-    assert len(rows) == 8
+    assert len(rows) == 9
 
 
 def test_regrading_an_unchanged_cohort_grades_nothing(cohort: Cohort) -> None:
