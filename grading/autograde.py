@@ -10,15 +10,20 @@ rewritten cells as usual, so the gradebook and the formgrader keep working.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import time
 from typing import Any, Final
 
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution, setenv
-from traitlets import Unicode
+from traitlets import Integer, Unicode
 
 from casebank.exam import ANSWER_MIME, ENV_TRAINEE, ENV_VARIANT
 from grading.exams import ExamError, Expected, expected_answers, variant_for
+from grading.sandbox import RUNTIME_PREFIX
 
 VERDICT_OK: Final = "答案正确"
 VERDICT_WRONG: Final = "答案不正确"
@@ -26,6 +31,10 @@ VERDICT_MISSING: Final = "没有收到答案：答案单元格未成功运行，
 VERDICT_AMBIGUOUS: Final = "收到多个不同的答案：每题只能提交一个答案"
 ERROR_NAME: Final = "AnswerNotAccepted"
 GRADING_KERNEL: Final = "cmacademy-grader"
+NOTEBOOK_TIMEOUT: Final = "NotebookTimeoutError"
+OUTPUT_TRUNCATED: Final = (
+    "[cm-academy] 输出超过上限，其余输出已丢弃 (output limit reached; the rest was dropped)"
+)
 
 
 def _context(resources: dict[str, Any]) -> tuple[str, str]:
@@ -63,17 +72,84 @@ class VariantExecute(BankSettings, Execute):
         config=True
     )
 
+    notebook_timeout = Integer(
+        1800, help="Wall-clock seconds for the whole notebook; later cells are not run after it."
+    ).tag(config=True)
+    max_output_bytes = Integer(
+        2_000_000, help="Output a notebook may produce; the rest is dropped while it arrives."
+    ).tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Run the notebook with ``CMACADEMY_VARIANT`` set for nbgrader's student id."""
         exam, student = _context(resources)
         variant = variant_for(exam, student, *self._dirs())
-        env = {ENV_VARIANT: variant.to_json(), ENV_TRAINEE: student}
+        self._runtime = tempfile.mkdtemp(prefix=RUNTIME_PREFIX)
+        # The kernel's runtime directory, IPC sockets and scratch (TMPDIR of the sandbox launcher)
+        # all live in one private directory that is removed after the run.
+        env = {
+            ENV_VARIANT: variant.to_json(),
+            ENV_TRAINEE: student,
+            "JUPYTER_RUNTIME_DIR": self._runtime,
+            "TMPDIR": self._runtime,
+        }
         if self.kernel_dir:
             env["JUPYTER_PATH"] = self.kernel_dir
             self.kernel_name = self.grading_kernel
-        with setenv(**env):
-            result: tuple[NotebookNode, dict[str, Any]] = super().preprocess(nb, resources)
+        self._deadline = time.monotonic() + self.notebook_timeout
+        self._output_bytes = 0
+        self._truncated = False
+        try:
+            with setenv(**env):
+                result: tuple[NotebookNode, dict[str, Any]] = super().preprocess(nb, resources)
+        finally:
+            shutil.rmtree(self._runtime, ignore_errors=True)
         return result
+
+    def create_kernel_manager(self) -> Any:
+        """A kernel manager on Unix sockets in a private runtime directory (the sandbox has no network)."""
+        km = super().create_kernel_manager()
+        if self.kernel_dir:
+            km.transport = "ipc"
+            km.ip = os.path.join(self._runtime, "kernel-ipc")
+            km.connection_file = os.path.join(self._runtime, "kernel.json")
+        return km
+
+    def _get_timeout(self, cell: NotebookNode | None) -> int | None:
+        timeout = super()._get_timeout(cell)
+        left = max(1, int(self._deadline - time.monotonic()))
+        return left if timeout is None else min(int(timeout), left)
+
+    async def async_execute_cell(
+        self,
+        cell: NotebookNode,
+        cell_index: int,
+        execution_count: int | None = None,
+        store_history: bool = True,
+    ) -> NotebookNode:
+        """Run a cell unless the notebook's time is up (then record why it did not run)."""
+        if cell.cell_type == "code" and time.monotonic() > self._deadline:
+            text = f"not run: the notebook exceeded its time limit of {self.notebook_timeout} s"
+            cell.outputs = [
+                NotebookNode(output_type="error", ename=NOTEBOOK_TIMEOUT, evalue=text, traceback=[text])
+            ]
+            return cell
+        result: NotebookNode = await super().async_execute_cell(
+            cell, cell_index, execution_count, store_history
+        )
+        return result
+
+    def output(
+        self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int
+    ) -> Any:
+        """Keep outputs until the notebook's output budget is spent; drop the rest as it arrives."""
+        content = msg.get("content", {})
+        self._output_bytes += len(str(content.get("text", ""))) + len(str(content.get("data", "")))
+        if self._output_bytes > self.max_output_bytes:
+            if not self._truncated:
+                self._truncated = True
+                outs.append(NotebookNode(output_type="stream", name="stdout", text=OUTPUT_TRUNCATED + "\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
 
 
 def handed_in(outputs: list[NotebookNode], question: str) -> list[Any]:

@@ -244,12 +244,29 @@ def collect_exam(exam: str, source: Path, course_dir: Path, db_url: str | None) 
     help="Per-cell timeout (s).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--unsafe-no-sandbox",
+    is_flag=True,
+    help="Run trainee code WITHOUT the sandbox, with your rights. Only for trusted code.",
+)
 @reports_errors
 def grade_cmd(
-    exam: str, course_dir: Path, workers: int, db_url: str | None, timeout: int, as_json: bool
+    exam: str,
+    course_dir: Path,
+    workers: int,
+    db_url: str | None,
+    timeout: int,
+    as_json: bool,
+    unsafe_no_sandbox: bool,
 ) -> None:
-    """Autograde every collected, not-yet-graded submission of EXAM (resumable)."""
+    """Autograde every collected, not-yet-graded submission of EXAM (resumable, sandboxed)."""
     course = Course.open(course_dir)
+    if unsafe_no_sandbox:
+        err_console.print(
+            "[bold red]WARNING: --unsafe-no-sandbox: trainee code runs with YOUR rights. It can read the "
+            "answer keys, rewrite the gradebook, reach the network and other trainees' work. Use it only "
+            "for code you trust.[/]"
+        )
     with Progress(console=err_console, transient=True) as progress:
         task = progress.add_task(f"grading {exam}", total=None)
 
@@ -258,7 +275,15 @@ def grade_cmd(
                 task, completed=done, total=total, description=f"grading {exam} ({outcome.trainee})"
             )
 
-        outcomes = grade_exam(course, exam, workers=workers, db_url=db_url, timeout=timeout, on_done=tick)
+        outcomes = grade_exam(
+            course,
+            exam,
+            workers=workers,
+            db_url=db_url,
+            timeout=timeout,
+            on_done=tick,
+            sandbox=not unsafe_no_sandbox,
+        )
     if as_json:
         click.echo(json.dumps(summary_rows(outcomes), ensure_ascii=False, indent=2))
     else:

@@ -19,6 +19,7 @@ from casebank.manifest import dump_json
 from grading.exams import ASSIGNMENTS_DIR, EXAMS, blueprint_problems, expected_answers, variant_for
 from grading.keys import DEFAULT_KEY_DIR, KEY_MANIFEST, TRUTH_FILE
 from grading.nbhygiene import notebook_problems
+from grading.sandbox import Limits
 
 if TYPE_CHECKING:
     from nbgrader.api import Gradebook
@@ -157,32 +158,28 @@ class Course:
         return path
 
 
-@dataclass(frozen=True)
-class KernelLimits:
-    """Resource limits of the kernels that run submissions."""
-
-    memory_mb: int = 2048
-    """Address space of a kernel and its children."""
-    cpu_seconds: int = 900
-    """CPU time of a kernel."""
-    file_size_mb: int = 256
-    """Largest file a kernel may write."""
-
-
-def write_kernelspec(root: Path, limits: KernelLimits) -> Path:
-    """Write the course's grading kernelspec: ipykernel started under ``limits``."""
+def write_kernelspec(root: Path, limits: Limits, bank_dir: Path | None = None) -> Path:
+    """Write the course's grading kernelspec: ipykernel started in the sandbox under ``limits``."""
     from grading.autograde import GRADING_KERNEL
 
     spec_dir = root / ".cmacademy" / "kernels" / GRADING_KERNEL
     spec_dir.mkdir(parents=True, exist_ok=True)
     argv = [
-        sys.executable, "-m", "grading.kernel_launcher",
+        sys.executable, "-m", "grading.sandbox",
         "--memory-mb", str(limits.memory_mb),
         "--cpu-seconds", str(limits.cpu_seconds),
         "--file-size-mb", str(limits.file_size_mb),
+        "--processes", str(limits.processes),
+        *(["--ro", str(bank_dir.resolve())] if bank_dir else []),
         "--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
     ]  # fmt: skip
-    spec = {"argv": argv, "display_name": "cm-academy grading kernel", "language": "python"}
+    # Signals cannot reach the kernel through the sandbox; interrupts go as messages.
+    spec = {
+        "argv": argv,
+        "display_name": "cm-academy grading kernel (sandboxed)",
+        "language": "python",
+        "interrupt_mode": "message",
+    }
     path = spec_dir / "kernel.json"
     path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
     return path
@@ -191,7 +188,7 @@ def write_kernelspec(root: Path, limits: KernelLimits) -> Path:
 def init_course(
     directory: Path | str,
     *,
-    limits: KernelLimits | None = None,
+    limits: Limits | None = None,
     course_id: str = "cm-academy",
     assignments: Path = ASSIGNMENTS_DIR,
     bank_dir: Path | None = None,
@@ -242,7 +239,7 @@ def init_course(
         db_url=settings["db_url"],
     )
     (root / CONFIG_FILE).write_text(config, encoding="utf-8")
-    write_kernelspec(root, limits or KernelLimits())
+    write_kernelspec(root, limits or Limits(), bank_dir)
     (root / MARKER_FILE).write_text(dump_json(settings), encoding="utf-8")
     for exam in exams:
         target = root / "source" / exam

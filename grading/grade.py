@@ -12,11 +12,14 @@ never graded twice.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import logging
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -28,8 +31,10 @@ import nbformat
 from nbgrader.utils import compute_checksum
 
 from casebank.errors import CmAcademyError
+from grading.autograde import NOTEBOOK_TIMEOUT, OUTPUT_TRUNCATED
 from grading.course import Course, gradebook, tool_env
 from grading.records import GradingRecord, audit, now, open_engine, session
+from grading.sandbox import ENV_SANDBOX, SANDBOX_OFF, probe
 
 STATUS_GRADED: Final = "graded"
 STATUS_TAMPERED: Final = "tampered"
@@ -38,6 +43,8 @@ STATUS_MEMORY: Final = "out_of_memory"
 STATUS_CRASHED: Final = "crashed"
 STATUS_INVALID: Final = "invalid"
 STATUS_FAILED: Final = "failed"
+STATUS_BLOCKED: Final = "blocked"
+STATUS_OUTPUT: Final = "output_limit"
 STATUS_RUNNING: Final = "running"
 #: Statuses after which the submission needs a trainer's attention.
 NEEDS_ATTENTION: Final = (
@@ -49,7 +56,31 @@ NEEDS_ATTENTION: Final = (
     STATUS_FAILED,
 )
 #: Statuses that are final for an unchanged submission (it is not graded again).
-DONE: Final = (STATUS_GRADED, STATUS_TAMPERED, STATUS_TIMEOUT, STATUS_MEMORY, STATUS_CRASHED, STATUS_INVALID)
+DONE: Final = (
+    STATUS_GRADED,
+    STATUS_TAMPERED,
+    STATUS_TIMEOUT,
+    STATUS_MEMORY,
+    STATUS_CRASHED,
+    STATUS_INVALID,
+    STATUS_BLOCKED,
+    STATUS_OUTPUT,
+)
+#: (exception name, text in its message or "", what the trainee's code tried) seen in error outputs.
+BLOCKED_ACTIONS: Final = (
+    ("ModuleNotFoundError", "grading", "imported the assessor package"),
+    ("ConnectionRefusedError", "", "opened a network connection"),
+    ("OSError", "Network is unreachable", "opened a network connection"),
+    ("OSError", "Cannot assign requested address", "opened a network connection"),
+    ("BlockingIOError", "Resource temporarily unavailable", "started too many processes"),
+    ("OSError", "Read-only file system", "wrote outside its scratch directory"),
+    ("PermissionError", "", "touched files it may not"),
+    ("FileNotFoundError", "gradebook", "looked for the gradebook"),
+    ("OperationalError", "unable to open database file", "tried to open a database (the gradebook)"),
+    ("FileNotFoundError", "submitted", "looked for other trainees' work"),
+    ("FileNotFoundError", "autograded", "looked for other trainees' work"),
+    ("FileNotFoundError", "key", "looked for the assessor key"),
+)
 DEFAULT_TIMEOUT: Final = 120
 
 
@@ -109,6 +140,7 @@ def _release_checksums(course_root: Path, exam: str, notebook: str) -> dict[str,
     }
 
 
+@functools.cache
 def _source_cells(db_url: str, exam: str, course_root: Path) -> dict[str, dict[str, dict[str, str]]]:
     """Notebook -> grade id -> {cell_type, locked, grade, checksums} of the exam's cells.
 
@@ -202,17 +234,58 @@ def _autograded_problems(path: Path) -> tuple[str | None, list[str]]:
     nb = nbformat.read(path, as_version=4)
     status, reasons = None, []
     for cell in nb.cells:
+        if any(o.get("text") == OUTPUT_TRUNCATED + "\n" for o in cell.get("outputs", [])):
+            status = STATUS_OUTPUT
+            reasons.append(
+                f"cell {cell.get('id', '?')}: printed more than the output limit (the rest was dropped)"
+            )
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error":
                 continue
             where = f"cell {cell.get('id', '?')}"
-            if output.get("ename") == "CellTimeoutError":
+            ename, evalue = str(output.get("ename")), str(output.get("evalue"))
+            if ename == "CellTimeoutError":
                 status = STATUS_TIMEOUT
                 reasons.append(f"{where}: ran longer than the per-cell timeout (interrupted)")
+            elif ename == NOTEBOOK_TIMEOUT:
+                status = STATUS_TIMEOUT
+                reasons.append(f"{where}: {evalue}")
+                break
+            elif blocked := next(
+                (what for name, text, what in BLOCKED_ACTIONS if name == ename and text in evalue), None
+            ):
+                status = status or STATUS_BLOCKED
+                reasons.append(f"{where}: {blocked} (blocked by the sandbox: {ename}: {evalue[:120]})")
             elif output.get("ename") == "MemoryError":
                 status = status or STATUS_MEMORY
                 reasons.append(f"{where}: ran out of memory (MemoryError under the kernel's memory limit)")
     return status, reasons
+
+
+@functools.cache
+def _course_config(course_root: str) -> Any:
+    """The course's nbgrader configuration, read once per worker."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=course_root).load_config()
+
+
+def _failure(messages: list[str]) -> tuple[str, str]:
+    """Status and reason of a notebook nbgrader could not grade, from its log messages."""
+    text = "\n".join(messages)
+    if "Kernel died" in text or "DeadKernelError" in text:
+        return STATUS_CRASHED, "the kernel died while running the notebook (crash or resource limit)"
+    if "UnresponsiveKernelError" in text or "Timeout waiting for" in text or "timed out" in text:
+        return (
+            STATUS_CRASHED,
+            "the kernel stopped responding (it broke its own machinery, e.g. overrode builtins)",
+        )
+    lines = [
+        line.strip() for line in text.splitlines() if re.match(r"^\s*[A-Za-z_.]+(Error|Exception)\b", line)
+    ]
+    return STATUS_FAILED, (
+        lines[-1] if lines else (messages[-1] if messages else "nbgrader could not grade it")
+    )[:300]
 
 
 def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: int) -> Outcome:
@@ -220,7 +293,6 @@ def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: i
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import setenv
-    from traitlets.config.loader import PyFileConfigLoader
 
     start = time.perf_counter()
     root = Path(course_root)
@@ -229,7 +301,7 @@ def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: i
     if status == STATUS_INVALID:
         return Outcome(trainee, status, "; ".join(reasons), None, None, time.perf_counter() - start)
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config = copy.deepcopy(_course_config(course_root))
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = db_url
     config.Execute.timeout = timeout
@@ -244,25 +316,8 @@ def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: i
         with setenv(PATH=tool_env()["PATH"]):
             converter.start()
     except Exception:  # nbgrader reports failures as NbGraderException after logging the cause
-        dead = any("Kernel died" in m for m in capture.messages)
-        cause = next((m for m in capture.messages if "Error" in m or "died" in m), "")
-        if dead:
-            return Outcome(
-                trainee,
-                STATUS_CRASHED,
-                "; ".join([*reasons, "the kernel died while running the notebook (crash or resource limit)"]),
-                None,
-                None,
-                time.perf_counter() - start,
-            )
-        return Outcome(
-            trainee,
-            STATUS_FAILED,
-            "; ".join([*reasons, cause[:300]]),
-            None,
-            None,
-            time.perf_counter() - start,
-        )
+        status, cause = _failure(capture.messages)
+        return Outcome(trainee, status, "; ".join([*reasons, cause]), None, None, time.perf_counter() - start)
     finally:
         converter.log.removeHandler(capture)
 
@@ -393,6 +448,7 @@ def grade_exam(
     db_url: str | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     on_done: Callable[[Outcome, int, int], None] | None = None,
+    sandbox: bool = True,
 ) -> list[Outcome]:
     """Autograde every collected, not-yet-graded submission of ``exam``.
 
@@ -403,15 +459,23 @@ def grade_exam(
         db_url: gradebook URL (default: the course's SQLite file).
         timeout: per-cell timeout in seconds.
         on_done: called after each submission with (outcome, done, total).
+        sandbox: run kernels in the sandbox (default); False runs trainee code with the
+            grader's rights and is only for trusted settings.
 
     Returns:
         One outcome per collected submission (already graded ones included).
 
     Raises:
         GradingError: the exam was not released or nothing was collected.
+        SandboxUnavailable: the sandbox cannot be set up (no trainee code is run).
     """
     if workers < 1:
         raise GradingError(f"--workers {workers}: need at least one worker.")
+    if sandbox:
+        probe()
+        os.environ.pop(ENV_SANDBOX, None)
+    else:
+        os.environ[ENV_SANDBOX] = SANDBOX_OFF
     course.source(exam)
     url = db_url or course.db_url
     _check_released(url, exam)

@@ -1,0 +1,281 @@
+"""The sandbox every submission's kernel runs in: bubblewrap, a private scratch, rlimits.
+
+A course's grading kernelspec starts ``python -m grading.sandbox [limits] -- KERNEL -f CONN``.
+This launcher runs in the grader's environment and then *becomes* the sandboxed kernel:
+
+- **namespaces** (bubblewrap): no network (a fresh network namespace: not even the host's
+  loopback), its own process tree, and a file system made only of read-only system
+  directories, the Python installation and the trainee-side ``casebank`` package. The course
+  directory, the gradebook, the assessor side (``grading/``, keys, scheme), other trainees'
+  work, signing keys and the home directory do not exist in it. ``/tmp`` and a private scratch
+  directory (the kernel's working directory) are the only writable places.
+- **environment**: cleared; only a short allow-list (the trainee's variant among it) is set.
+- **identity**: when the grader is root, the kernel drops to a uid of its own, so that the
+  process limit applies and it owns nothing outside its scratch.
+- **rlimits**: address space, CPU seconds, file size, processes.
+
+The kernel talks to the grader over Unix sockets in a private runtime directory (the grader
+configures the IPC transport), since it has no network.
+
+Set ``CMACADEMY_SANDBOX=off`` (what ``cmacademy grade --unsafe-no-sandbox`` does) to run the
+kernel with the rlimits only, for trusted settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from casebank.errors import CmAcademyError
+
+MB: Final = 1024 * 1024
+ENV_SANDBOX: Final = "CMACADEMY_SANDBOX"
+SANDBOX_OFF: Final = "off"
+#: Variables passed into the sandbox from the grader's environment; everything else is dropped.
+PASSED_ENV: Final = ("CMACADEMY_VARIANT", "CMACADEMY_TRAINEE", "LANG", "LC_ALL", "TZ")
+SYSTEM_DIRS: Final = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
+SANDBOX_UID_BASE: Final = 200_000
+#: Name prefix of the private runtime directory the grader makes for each kernel.
+RUNTIME_PREFIX: Final = "cma-kernel-"
+INSTALL_HINT: Final = (
+    "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`) and make sure user namespaces "
+    "are allowed, or pass --unsafe-no-sandbox in a trusted setting"
+)
+
+
+class SandboxUnavailable(CmAcademyError):
+    """The sandbox cannot be set up on this machine; no trainee code was run."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed kernel."""
+
+    memory_mb: int = 2048
+    """Address space of each process."""
+    cpu_seconds: int = 900
+    """CPU time of each process."""
+    file_size_mb: int = 64
+    """Largest file a process may write."""
+    processes: int = 64
+    """Processes (threads count too) the kernel's uid may have."""
+
+
+def bwrap_path() -> str | None:
+    """The bubblewrap executable, or None."""
+    return shutil.which("bwrap") or shutil.which("bwrap", path="/usr/bin:/usr/local/bin")
+
+
+def setpriv_path() -> str | None:
+    """util-linux's setpriv, used to drop root inside the sandbox."""
+    return shutil.which("setpriv") or shutil.which("setpriv", path="/usr/bin:/bin")
+
+
+def probe() -> None:
+    """Check that a sandbox can be created here.
+
+    Raises:
+        SandboxUnavailable: with what is missing and how to install it.
+    """
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}.")
+    if os.geteuid() == 0 and setpriv_path() is None:
+        raise SandboxUnavailable("setpriv (util-linux) is missing; install util-linux.")
+    command = [bwrap, *_system_binds(), *_unshare(), "--die-with-parent", "--", "/bin/true"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)
+    if done.returncode != 0:
+        detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+        raise SandboxUnavailable(f"bubblewrap cannot create a sandbox here ({detail}); {INSTALL_HINT}.")
+
+
+def _unshare() -> list[str]:
+    """Every namespace; root keeps the host's user namespace (it drops to a uid with setpriv)."""
+    if os.geteuid() == 0:
+        return ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    return ["--unshare-all"]
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = []
+    for directory in SYSTEM_DIRS:
+        if os.path.isdir(directory) and not os.path.islink(directory):
+            args += ["--ro-bind", directory, directory]
+        elif os.path.islink(directory):
+            args += ["--symlink", os.readlink(directory), directory]
+    return [*args, "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+
+
+def _package_dir(name: str) -> Path | None:
+    try:
+        module = __import__(name)
+    except ImportError:
+        return None
+    origin = getattr(module, "__file__", None)
+    return Path(origin).resolve().parent if origin else None
+
+
+def _parents(path: str) -> list[str]:
+    """Create the ancestors of a mount point world-traversable (bwrap's default may be 0700)."""
+    args: list[str] = []
+    for parent in reversed(Path(path).parents):
+        if str(parent) != "/":
+            args += ["--perms", "0755", "--dir", str(parent)]
+    return args
+
+
+def _ro(path: str) -> list[str]:
+    return [*_parents(path), "--ro-bind", path, path]
+
+
+def python_binds() -> list[str]:
+    """Read-only binds of the Python installation and the trainee-side package only."""
+    args: list[str] = []
+    seen: set[str] = set()
+    for prefix in (sys.base_prefix, sys.prefix):
+        real = str(Path(prefix).resolve())
+        if real not in seen:
+            seen.add(real)
+            args += _ro(real)
+            if prefix != real:
+                args += ["--symlink", real, prefix]
+    casebank_dir = _package_dir("casebank")
+    if casebank_dir is not None and not any(str(casebank_dir).startswith(p + os.sep) for p in seen):
+        args += _ro(str(casebank_dir))
+    grading_dir = Path(__file__).resolve().parent
+    if any(str(grading_dir).startswith(p + os.sep) for p in seen):
+        args += ["--tmpfs", str(grading_dir)]
+    return args
+
+
+def sandbox_uid() -> int:
+    """A uid of the kernel's own, unique among running kernels (from the launcher's pid)."""
+    return SANDBOX_UID_BASE + os.getpid() % 100_000
+
+
+def apply_limits(limits: Limits) -> None:
+    """Set the rlimits of this process; they carry over to the sandbox."""
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_mb * MB, limits.file_size_mb * MB))
+    resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+
+
+def build_command(
+    kernel: list[str], connection_file: Path, scratch: Path, uid: int | None, extra_ro: list[Path]
+) -> list[str]:
+    """The bubblewrap command that runs ``kernel`` inside the sandbox."""
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}.")
+    runtime = connection_file.parent
+    args = [bwrap, *_system_binds(), *python_binds()]
+    for path in extra_ro:
+        args += _ro(str(path))
+    for writable in (scratch, runtime):
+        args += [*_parents(str(writable)), "--bind", str(writable), str(writable)]
+    args += [*_unshare(), "--die-with-parent", "--new-session", "--clearenv", "--chdir", str(scratch)]
+    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+    env |= {
+        "HOME": str(scratch),
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLCONFIGDIR": str(scratch / ".matplotlib"),
+        "IPYTHONDIR": str(scratch / ".ipython"),
+        "JUPYTER_RUNTIME_DIR": str(runtime),
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+    for name, value in sorted(env.items()):
+        args += ["--setenv", name, value]
+    args.append("--")
+    if uid is not None:
+        setpriv = setpriv_path()
+        if setpriv is None:
+            raise SandboxUnavailable("setpriv (util-linux) is missing; install util-linux.")
+        args += [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs", "--"]
+    return args + kernel
+
+
+def prepare_scratch(cwd: Path, connection_file: Path, uid: int | None) -> Path:
+    """Make the private scratch and hand the kernel its runtime directory.
+
+    The scratch holds a copy of the submission folder's own files; the runtime directory (the
+    connection file and the IPC sockets) was made private to this kernel by the grader.
+    """
+    scratch = Path(tempfile.mkdtemp(prefix="cma-scratch-"))
+    for item in cwd.iterdir() if cwd.is_dir() else []:
+        if item.is_file() and item.suffix != ".ipynb":
+            shutil.copy2(item, scratch / item.name)
+    if uid is not None:
+        for path in (scratch, connection_file.parent, connection_file):
+            os.chown(path, uid, uid)
+    return scratch
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Launch a kernel in the sandbox (the course's grading kernelspec calls this)."""
+    parser = argparse.ArgumentParser(prog="python -m grading.sandbox")
+    parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
+    parser.add_argument("--cpu-seconds", type=int, default=Limits.cpu_seconds)
+    parser.add_argument("--file-size-mb", type=int, default=Limits.file_size_mb)
+    parser.add_argument("--processes", type=int, default=Limits.processes)
+    parser.add_argument(
+        "--ro", action="append", default=[], help="Extra read-only path (a custom case bank)."
+    )
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    kernel = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if "-f" not in kernel or kernel.index("-f") == len(kernel) - 1:
+        parser.error("the kernel command needs -f CONNECTION_FILE")
+    limits = Limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.processes)
+    if os.environ.get(ENV_SANDBOX) == SANDBOX_OFF:
+        apply_limits(Limits(limits.memory_mb, limits.cpu_seconds, limits.file_size_mb, 4096))
+        os.execvp(kernel[0], kernel)
+    connection_file = Path(kernel[kernel.index("-f") + 1]).resolve()
+    if not connection_file.parent.name.startswith(RUNTIME_PREFIX):
+        print(
+            f"cm-academy sandbox: the connection file {connection_file} is not in a private runtime "
+            f"directory ({RUNTIME_PREFIX}*); start sandboxed kernels through cm-academy's grader.",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+    uid = sandbox_uid() if os.geteuid() == 0 else None
+    scratch = prepare_scratch(Path.cwd(), connection_file, uid)
+    try:
+        command = build_command(kernel, connection_file, scratch, uid, [Path(p) for p in args.ro])
+    except SandboxUnavailable as exc:
+        print(f"cm-academy sandbox: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+    processes = limits.processes
+    if uid is None:
+        processes += _own_process_count()
+    apply_limits(Limits(limits.memory_mb, limits.cpu_seconds, limits.file_size_mb, processes))
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.execv(command[0], command)
+
+
+def _own_process_count() -> int:
+    uid = os.getuid()
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.stat().st_uid == uid:
+                    count += 1
+            except OSError:
+                continue
+    return count
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
