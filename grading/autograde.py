@@ -19,7 +19,7 @@ from typing import Any, Final
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.utils import is_grade, is_solution, setenv
-from traitlets import Integer, Unicode
+from traitlets import Integer, Unicode, default
 
 from casebank.exam import ANSWER_MIME, ENV_TRAINEE, ENV_VARIANT
 from grading.exams import ExamError, Expected, expected_answers, variant_for
@@ -71,6 +71,11 @@ class VariantExecute(BankSettings, Execute):
     grading_kernel = Unicode(GRADING_KERNEL, help="Name of the grading kernel in kernel_dir.").tag(
         config=True
     )
+
+    @default("shutdown_kernel")
+    def _shutdown_kernel_default(self) -> str:
+        # The kernel's state is of no use after grading; waiting for a graceful exit costs time.
+        return "immediate"
 
     notebook_timeout = Integer(
         1800, help="Wall-clock seconds for the whole notebook; later cells are not run after it."

@@ -26,6 +26,8 @@ from grading.methods import portfolio as key_accounts
 from grading.methods.information import stale_key_people
 
 LARGE: Final = ("大型", "中型")
+#: Exam pools joined with their key, per (bank version, key table): drawing many variants reuses one.
+_POOLS: dict[tuple[str, int], pd.DataFrame] = {}
 
 
 class VariantError(CmAcademyError):
@@ -84,7 +86,10 @@ def draw_variant(
         VariantError: a stratum has no client left to draw.
     """
     rng = random.Random(_seed(exam, trainee, bank.version))
-    pool = exam_pool(bank, truth)
+    key = (bank.version, id(truth))
+    if key not in _POOLS:
+        _POOLS[key] = exam_pool(bank, truth)
+    pool = _POOLS[key]
     taken: list[str] = []
     roles: dict[str, str] = {}
     for role in blueprint.roles:
