@@ -1,0 +1,54 @@
+"""Which curriculum modules teach each competency of the scheme (to recommend what to revisit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class Module:
+    """One curriculum notebook."""
+
+    number: int
+    """Module number (the notebook's file name starts with it, two digits)."""
+    title_zh: str
+    """Title as in the notebook's file name."""
+    title_en: str
+    """English title."""
+
+    def title(self, lang: str) -> str:
+        """The title in ``lang`` (``zh`` or ``en``)."""
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+MODULES: Final = (
+    Module(1, "客户经理制与组织模式", "The customer-manager system and organisational models"),
+    Module(2, "职能定位与权限", "Role and authority"),
+    Module(3, "客户开发与信息收集", "Client acquisition and information collection"),
+    Module(4, "客户价值一_业务量RFM与ABC", "Client value I: volume, RFM and ABC tiers"),
+    Module(5, "客户价值二_盈利性CLV与钱包份额", "Client value II: profitability, CLV and share of wallet"),
+    Module(6, "重点客户选择与VIP锁定", "Key accounts and VIP lock-in"),
+    Module(7, "需求分析与个性化方案", "Needs analysis and tailored solutions"),
+    Module(8, "客户拜访与关系维护", "Client visits and relationship maintenance"),
+    Module(9, "客户评价报告与业务建议", "Client evaluation report and recommendations"),
+    Module(10, "考核激励与客户分配", "Appraisal, incentives and client allocation"),
+)
+
+#: Scheme competency id -> numbers of the modules that teach it.
+COMPETENCY_MODULES: Final[dict[str, tuple[int, ...]]] = {
+    "system": (1,),
+    "role": (2,),
+    "information": (3,),
+    "value": (4, 5),
+    "needs": (7,),
+    "relationship": (8,),
+    "report": (9,),
+    "management": (6, 10),
+}
+
+
+def modules_for(competency: str) -> list[Module]:
+    """The modules that teach ``competency`` (empty for a competency without a module)."""
+    numbers = COMPETENCY_MODULES.get(competency, ())
+    return [m for m in MODULES if m.number in numbers]

@@ -1,0 +1,30 @@
+"""The cohort report lists suspiciously similar evaluation reports for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from grading.reports.data import CohortResults
+from grading.reports.messages import Messages
+from grading.reports.sections import CohortReport
+from grading.scheme import load_scheme
+
+
+def cohort(pairs: tuple[tuple[str, str, float], ...]) -> CohortResults:
+    return CohortResults("assoc", "associate", dt.date(2026, 11, 27), (), pairs)
+
+
+def test_similar_pairs_survive_the_cohort_file(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.json"
+    path.write_text(cohort((("t1", "t2", 0.91),)).to_json(), encoding="utf-8")
+    assert CohortResults.load(path).similar_reports == (("t1", "t2", 0.91),)
+
+
+def test_the_section_lists_each_pair_or_says_there_is_none() -> None:
+    level = load_scheme().level("associate")
+    listed = CohortReport(Messages.for_language("zh"), level, cohort((("t1", "t2", 0.91),)), "value")
+    html = listed.similar_reports().data
+    assert "疑似雷同" in html and "t1" in html and "t2" in html and "91" in html
+    empty = CohortReport(Messages.for_language("en"), level, cohort(()), "value")
+    assert "No pair of reports is highly similar" in empty.similar_reports().data
