@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: setup
+demo: setup system-deps
 	$(BIN)/cmacademy demo --out $(OUT)
 
 system-deps:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -370,9 +371,149 @@ def appeal_cmd(exam: str, trainee: str, course_dir: Path, reason: str, db_url: s
     console.print(f"appeal of {trainee} on {exam} recorded")
 
 
+# --- HR: qualification reports, register, portal and verifiable certificates (grading.reports) ---
+
+
+@main.command("report")
+@click.argument("exam")
+@COURSE_OPTION
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel report workers."
+)
+@DB_OPTION
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day statuses are computed for (default today).",
+)
+@click.option(
+    "--signing-key",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Ed25519 private key, created on first use "
+    "[default: $CMACADEMY_SIGNING_KEY or ~/.config/cm-academy/signing/ed25519.pem].",
+)
+@click.option("--no-pdf", is_flag=True, help="Write HTML only.")
+@click.option(
+    "--engine",
+    type=click.Choice(["cmacademy-inprocess", "nbclient"]),
+    default="cmacademy-inprocess",
+    show_default=True,
+    help="Papermill engine: in the worker's process, or a Jupyter kernel per report.",
+)
+@reports_errors
+def report_cmd(
+    exam: str,
+    course_dir: Path,
+    out: Path,
+    lang: str,
+    workers: int,
+    db_url: str | None,
+    today: datetime.datetime | None,
+    signing_key: Path | None,
+    no_pdf: bool,
+    engine: str,
+) -> None:
+    """Reports per trainee (HTML, PDF), cohort report, register, portal and signed certificates."""
+    from grading.reports.build import RenderResult, generate_reports
+
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task(f"reports {exam}", total=None)
+
+        def tick(result: RenderResult, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=f"reports {exam} ({result.name})")
+
+        summary = generate_reports(
+            Course.open(course_dir),
+            exam,
+            out,
+            lang=lang,
+            workers=workers,
+            today=today.date() if today else None,
+            db_url=db_url,
+            signing_key=signing_key,
+            pdf=not no_pdf,
+            engine=engine,
+            on_done=tick,
+        )
+    pdfs = f" ({len(summary.pdfs)} also as PDF)" if summary.pdfs else ""
+    seconds = summary.timings.get("render_wall_seconds", 0.0)
+    console.print(
+        f"wrote {len(summary.trainee_reports)} trainee reports{pdfs} under {out / 'reports'} "
+        f"({seconds:.1f} s with {workers} workers)"
+    )
+    console.print(f"cohort report: {summary.cohort_report}")
+    console.print(f"register: {summary.register_csv}, {summary.register_xlsx}")
+    console.print(f"portal: {summary.portal_index} (public key {summary.public_key})")
+    console.print(f"certificates: {len(summary.certificates)} signed under {out / 'certificates'}")
+    for notice in summary.notices:
+        err_console.print(notice, highlight=False, markup=False, soft_wrap=True)
+    for name, why in summary.failures.items():
+        err_console.print(f"  {name}: {why}", highlight=False, markup=False, soft_wrap=True)
+    if summary.failures:
+        sys.exit(1)
+
+
+@main.command("verify")
+@click.argument("certificate_file", type=click.Path(path_type=Path))
+@click.option(
+    "--revocations",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Signed revocation list, or the portal folder holding it "
+    "[default: the portal/ beside the certificate's folder].",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Trusted public key [default: this installation's key, else the portal's public_key.pem].",
+)
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also check the course's records.",
+)
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Day to check validity for (default today).",
+)
+@reports_errors
+def verify_cmd(
+    certificate_file: Path,
+    revocations: Path | None,
+    public_key: Path | None,
+    course_dir: Path | None,
+    today: datetime.datetime | None,
+) -> None:
+    """Say whether a certificate is valid, expired, revoked or tampered (exit 0 only when valid)."""
+    from grading.reports.certificates import verify_certificate
+
+    result = verify_certificate(
+        certificate_file,
+        today=today.date() if today else None,
+        public_key=public_key,
+        revocations=revocations,
+        course_dir=course_dir,
+    )
+    console.print(f"{result.status}: {result.detail}", highlight=False, markup=False, soft_wrap=True)
+    sys.exit(0 if result.valid else 1)
+
+
 @main.command()
 @click.option(
-    "--trainees", type=click.IntRange(min=1), default=30, show_default=True, help="Simulated cohort size."
+    "--trainees", type=click.IntRange(min=4), default=30, show_default=True, help="Simulated cohort size."
 )
 @click.option(
     "--out",
@@ -381,26 +522,41 @@ def appeal_cmd(exam: str, trainee: str, course_dir: Path, reason: str, db_url: s
     show_default=True,
     help="Output directory.",
 )
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel workers.")
 @reports_errors
-def demo(trainees: int, out: Path) -> None:
-    """Run the main job on the embedded defaults.
+def demo(trainees: int, out: Path, workers: int) -> None:
+    """Run the whole main job on a simulated cohort (course, grading, certification, reports)."""
+    from grading.demo import run_demo
 
-    Today this regenerates the case bank from the shipped manifest's seed, checks it is
-    identical to the shipped one, validates it and prints its summary.
-    """
     shipped = load_bank()
-    bank_dir = out / "casebank"
-    generate_bank(bank_dir, out / "casebank-key", seed=int(shipped.manifest["seed"]))
-    validate_bank(bank_dir)
-    regenerated = load_bank(bank_dir)
-    same = regenerated.manifest["files"] == shipped.manifest["files"]
-    print_summary(bank_summary(regenerated))
-    console.print(
-        f"regenerated bank {'matches' if same else 'DIFFERS FROM'} the shipped bank {shipped.version}; "
-        f"the cohort of {trainees} trainees arrives with the grading pipeline"
-    )
-    if not same:
-        sys.exit(1)
+    validate_bank(default_bank_dir())
+    print_summary(bank_summary(shipped))
+    start = time.perf_counter()
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("demo", total=None)
+        result = run_demo(
+            out,
+            trainees,
+            workers=workers,
+            step=lambda msg: progress.update(task, description=msg),
+            reporter=_demo_reporter(),
+        )
+    graded = sum(o.status == "graded" for o in result.outcomes)
+    console.print(f"graded {graded}/{len(result.outcomes)} submissions; decisions: {result.decisions}")
+    console.print(f"course and gradebook: {result.course.root}")
+    for name in ("reports", "portal/index.html", "register.csv", "certificates"):
+        if (out / name).exists():
+            console.print(f"{name}: {out / name}")
+    console.print(f"demo finished in {time.perf_counter() - start:.0f} s")
+
+
+def _demo_reporter() -> Any:
+    """The report stage of the demo, when the reports package is installed."""
+    try:
+        from grading.reports.build import generate_reports
+    except ImportError:
+        return None
+    return lambda course, exam, out: generate_reports(course, exam, out)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -410,34 +411,51 @@ def _worker_init(log_path: str) -> None:
 def run_jobs(
     course: Course, exam: str, jobs: list[Job], db_url: str, workers: int, timeout: int
 ) -> Iterator[tuple[Job, Outcome]]:
-    """Grade ``jobs`` in a local pool of worker processes, yielding each as it finishes."""
+    """Grade ``jobs`` in a local pool of worker processes, yielding each as it finishes.
+
+    A worker that dies (killed from outside, say) breaks the pool; the jobs it took with it are
+    run once more in a fresh pool, and reported as failed if that breaks too.
+    """
     context = multiprocessing.get_context("spawn")
     log_dir = course.root / ".cmacademy" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = str(log_dir / f"grade-{exam}.log")
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(log_path,)
-    ) as pool:
-        futures: dict[Future[Outcome], Job] = {
-            pool.submit(grade_one, str(course.root), db_url, exam, job.trainee, timeout): job for job in jobs
-        }
-        remaining = set(futures)
-        while remaining:
-            finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
-            for future in finished:
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as exc:  # a worker that died takes its job with it; report, go on
-                    outcome = Outcome(
-                        job.trainee,
-                        STATUS_FAILED,
-                        f"grader error: {type(exc).__name__}: {exc}",
-                        None,
-                        None,
-                        0,
-                    )
-                yield job, outcome
+    todo, tries = list(jobs), 0
+    while todo:
+        tries += 1
+        broken: list[Job] = []
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(log_path,)
+        ) as pool:
+            futures: dict[Future[Outcome], Job] = {
+                pool.submit(grade_one, str(course.root), db_url, exam, job.trainee, timeout): job
+                for job in todo
+            }
+            remaining = set(futures)
+            while remaining:
+                finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    job = futures[future]
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        if tries < 2:
+                            broken.append(job)
+                            continue
+                        outcome = Outcome(
+                            job.trainee, STATUS_FAILED, "the grading worker died twice", None, None, 0
+                        )
+                    except Exception as exc:  # a job that raised; report it and go on with the cohort
+                        outcome = Outcome(
+                            job.trainee,
+                            STATUS_FAILED,
+                            f"grader error: {type(exc).__name__}: {exc}",
+                            None,
+                            None,
+                            0,
+                        )
+                    yield job, outcome
+        todo = broken
 
 
 def grade_exam(

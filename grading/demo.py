@@ -1,0 +1,195 @@
+"""The main job on a simulated cohort: ``cmacademy demo``.
+
+Creates a course, a roster of simulated trainees of varied skill, their submissions (right
+answers with a skill-dependent probability, otherwise each question's typical mistake, and an
+evaluation report of matching quality), then releases, collects, grades, scores the reports
+with a stand-in, certifies and reports.
+
+The report stand-in (`standin_report_score`) exists for the demo only: it counts the rubric's
+visible features (sections, figures cited, needs named, risks, "建议" with the approving
+department) so that the demo can finish without a human. Real certification grades the report
+by hand in nbgrader's formgrader.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import nbformat
+
+from casebank.errors import CmAcademyError
+from grading.certify import STATUS_CERTIFIED, STATUS_FAILED, certify
+from grading.collect import collect
+from grading.course import Course, gradebook, init_course, release
+from grading.exams import _bank
+from grading.grade import Outcome, grade_exam
+from grading.roster import import_roster
+from grading.scheme import load_scheme
+from grading.simulate import simulated_submission
+
+DEMO_EXAM: Final = "assoc"
+DEMO_SEED: Final = 20261127
+ORG_UNITS: Final = ("杭州分行", "宁波分行", "温州分行", "总行公司业务部")
+SURNAMES: Final = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN: Final = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
+SECTIONS: Final = ("客户概况", "价值评价", "需求分析", "风险提示", "业务建议")
+
+
+class DemoError(CmAcademyError):
+    """The demo cannot run where it was asked to."""
+
+
+def _client_facts(client_id: str) -> dict[str, Any]:
+    bank = _bank(None)
+    client = bank.clients.set_index("client_id").loc[client_id]
+    sales = bank.sales[bank.sales["client_id"] == client_id].sort_values("year")
+    return {
+        "name": str(client["name"]),
+        "industry": str(client["industry"]),
+        "size": str(client["size"]),
+        "employees": int(str(client["employees"])),
+        "revenue": float(sales["revenue_wan"].iloc[-1]),
+        "export": float(sales["export_share_pct"].iloc[-1]),
+    }
+
+
+def simulated_report(client_id: str, skill: float, rng: random.Random) -> str:
+    """An evaluation report whose quality follows the trainee's skill."""
+    f = _client_facts(client_id)
+    parts = {
+        "客户概况": f"{f['name']}属{f['industry']}行业{f['size']}企业，员工{f['employees']}人，上年营收{f['revenue']:.0f}万元，出口占比{f['export']:.1f}%。",
+        "价值评价": "我行近12个月从该客户取得的收入与利润已计算，客户属组合内重点维护对象，钱包份额仍有提升空间。",
+        "需求分析": "明示需求：客户在拜访中明确提出的产品需求；潜在需求：结合员工规模、出口与资金状况判断的代发工资、汇率避险等需求。",
+        "风险提示": "近期互动频率下降，需关注关键人物变动和结算量变化带来的流失风险。",
+        "业务建议": "建议设计综合金融服务方案，报公司业务部及授信审批部门决策后实施；客户经理不对价格与额度作出承诺。",
+    }
+    kept = [s for s in SECTIONS if rng.random() < 0.25 + 0.75 * skill]
+    if skill < 0.45 and rng.random() < 0.5:
+        parts["业务建议"] = "我行保证给予客户最优惠的利率并承诺贷款一定获批。"
+    if not kept:
+        return "该客户情况较好，建议继续维护。"
+    return "\n\n".join(f"**{s}**：{parts[s]}" for s in kept)
+
+
+def standin_report_score(text: str) -> float:
+    """Demo-only stand-in for a human grader: the rubric's visible features, out of 10."""
+    score = 2.0 * sum(s in text for s in SECTIONS) / len(SECTIONS)
+    figures = len(re.findall(r"\d+(?:\.\d+)?", text))
+    score += min(3.0, figures)
+    score += 2.0 if ("明示" in text and "潜在" in text) else 0.0
+    score += 1.0 if "风险" in text else 0.0
+    oversteps = any(word in text for word in ("保证", "一定获批", "承诺贷款"))
+    score += 2.0 if ("建议" in text and ("审批" in text or "决策" in text) and not oversteps) else 0.0
+    return round(min(score, 10.0), 1)
+
+
+@dataclass
+class DemoResult:
+    """Where the demo left everything, and what happened."""
+
+    out: Path
+    course: Course
+    outcomes: list[Outcome] = field(default_factory=list)
+    decisions: dict[str, int] = field(default_factory=dict)
+    reports: Any = None
+
+
+def _roster(path: Path, n: int, rng: random.Random) -> list[str]:
+    ids = [f"cm{i:03d}" for i in range(1, n + 1)]
+    lines = ["id,name,email,org_unit"]
+    for trainee in ids:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        lines.append(f"{trainee},{name},{trainee}@bank.example,{rng.choice(ORG_UNITS)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ids
+
+
+def run_demo(
+    out: Path,
+    trainees: int = 30,
+    *,
+    workers: int = 2,
+    seed: int = DEMO_SEED,
+    step: Callable[[str], None] | None = None,
+    reporter: Callable[[Course, str, Path], Any] | None = None,
+    today: dt.date | None = None,
+) -> DemoResult:
+    """Run the whole main job on a simulated cohort in ``out``.
+
+    Args:
+        out: output directory (replaced when it holds an earlier demo).
+        trainees: cohort size.
+        workers: parallel grading workers.
+        seed: the simulation seed.
+        step: called with a short description as each stage starts (progress display).
+        reporter: makes the reports, register, portal and certificates (None skips that stage).
+        today: issue date of certificates.
+
+    Raises:
+        DemoError: ``out`` exists and is not an earlier demo.
+    """
+    say = step or (lambda _msg: None)
+    if out.exists() and any(out.iterdir()) and not (out / "course" / "cmacademy.json").is_file():
+        raise DemoError(f"{out}: not empty and not an earlier demo; choose a new --out directory.")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    rng = random.Random(seed)
+    say("setting up the course")
+    course = init_course(out / "course")
+    ids = _roster(out / "roster.csv", trainees, rng)
+    import_roster(course, out / "roster.csv")
+    release(course, DEMO_EXAM)
+
+    say(f"simulating {trainees} trainees")
+    source = nbformat.read(course.source(DEMO_EXAM) / f"{DEMO_EXAM}.ipynb", as_version=4)
+    inbox = out / "inbox"
+    skills = {t: rng.uniform(0.35, 0.98) for t in ids}
+    reports: dict[str, str] = {}
+    from grading.exams import variant_for
+
+    for trainee in ids:
+        nb = simulated_submission(DEMO_EXAM, trainee, skills[trainee], rng, source)
+        report = simulated_report(variant_for(DEMO_EXAM, trainee).roles["needs"], skills[trainee], rng)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "q13_evaluation_report":
+                cell.source = report
+        reports[trainee] = report
+        (inbox / trainee / DEMO_EXAM).mkdir(parents=True)
+        nbformat.write(nb, inbox / trainee / DEMO_EXAM / f"{DEMO_EXAM}.ipynb")
+    collect(course, DEMO_EXAM, inbox)
+    shutil.rmtree(inbox)
+
+    say("grading (sandboxed, in parallel)")
+    result = DemoResult(out, course)
+    result.outcomes = grade_exam(course, DEMO_EXAM, workers=workers)
+
+    say("scoring the reports with the demo stand-in")
+    level = load_scheme().level_for_exam(DEMO_EXAM)
+    manual = next(item for item in level.blueprint if item.manual)
+    graded = {o.trainee for o in result.outcomes if o.score is not None}
+    with gradebook(course.db_url) as gb:
+        for trainee, text in reports.items():
+            if trainee in graded:
+                grade = gb.find_grade(manual.question, DEMO_EXAM, DEMO_EXAM, trainee)
+                grade.manual_score = standin_report_score(text)
+                grade.needs_manual_grade = False
+        gb.db.commit()
+
+    say("certifying")
+    decisions = certify(course, DEMO_EXAM, today=today, reason="demo: reports scored by the stand-in")
+    result.decisions = {
+        status: sum(d.status == status for d in decisions)
+        for status in (STATUS_CERTIFIED, STATUS_FAILED, "pending")
+    }
+    if reporter is not None:
+        say("writing reports, register, portal and certificates")
+        result.reports = reporter(course, DEMO_EXAM, out)
+    return result
