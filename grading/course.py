@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -112,9 +113,9 @@ class Course:
             )
         return cls(root)
 
-    @property
+    @functools.cached_property
     def settings(self) -> dict[str, str]:
-        """The course's settings written at init (course id, bank and key directories)."""
+        """The course's settings written at init (course id, bank and key directories), read once."""
         data: dict[str, str] = json.loads((self.root / MARKER_FILE).read_text(encoding="utf-8"))
         return data
 
@@ -285,7 +286,8 @@ def run_nbgrader(course: Course, *args: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def _distinctive(value: object, decimals: int) -> list[str]:
+def distinctive_values(value: object, decimals: int) -> list[str]:
+    """How an expected value would show in a file if it leaked (only values unlikely by chance)."""
     if isinstance(value, float | int) and not isinstance(value, bool) and decimals >= 2:
         text = f"{value:.{decimals}f}"
         return [text] if len(text.replace("-", "").replace(".", "")) >= 4 else []
@@ -300,7 +302,7 @@ def leak_problems(course: Course, exam: str, release_dir: Path) -> list[str]:
     needles: dict[str, str] = {}
     for trainee in course.trainees():
         for question, expected in expected_answers(exam, trainee, *course._dirs()).items():
-            for text in _distinctive(expected.value, expected.decimals):
+            for text in distinctive_values(expected.value, expected.decimals):
                 needles[text] = f"expected answer of {question} for trainee {trainee}"
     key_dir = Path(course._dirs()[1] or DEFAULT_KEY_DIR)
     truth_lines = (key_dir / TRUTH_FILE).read_text(encoding="utf-8").splitlines()[1:]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from casebank.errors import CmAcademyError
-from grading.course import Course, run_nbgrader
+from grading.course import Course, distinctive_values, run_nbgrader
 from grading.exams import expected_answers
 
 #: What only the grader may see; a trainee's own answers may contain anything.
@@ -28,8 +28,7 @@ def feedback_leaks(course: Course, exam: str, page: Path, trainee: str) -> list[
     text = page.read_text(encoding="utf-8")
     problems = [f"{page.name}: contains {m!r}" for m in HIDDEN_MARKERS if m in text]
     for question, expected in expected_answers(exam, trainee, *course._dirs()).items():
-        value = expected.value
-        if isinstance(value, float) and expected.decimals >= 2 and f"{value:.{expected.decimals}f}" in text:
+        if any(needle in text for needle in distinctive_values(expected.value, expected.decimals)):
             problems.append(f"{page.name}: shows the expected answer of {question}")
     return problems
 

@@ -46,7 +46,6 @@ STATUS_INVALID: Final = "invalid"
 STATUS_FAILED: Final = "failed"
 STATUS_BLOCKED: Final = "blocked"
 STATUS_OUTPUT: Final = "output_limit"
-STATUS_RUNNING: Final = "running"
 #: Statuses after which the submission needs a trainer's attention.
 NEEDS_ATTENTION: Final = (
     STATUS_TAMPERED,

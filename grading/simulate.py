@@ -12,21 +12,20 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from grading.exams import _bank, exam_definition
+from grading.exams import Expected, _bank, exam_definition
 from grading.keys import DEFAULT_KEY_DIR, load_truth
 from grading.scheme import Scheme, load_scheme
 from grading.variants import draw_variant
 
 
-def answers_for(exam: str, trainee: str, skill: float, rng: random.Random) -> dict[str, Any]:
-    """Answers of a simulated trainee: each right with probability ``skill``, else the mistake."""
+def right_and_wrong(exam: str, trainee: str) -> tuple[dict[str, Expected], dict[str, Any]]:
+    """The expected answers of a trainee's variant and each question's typical mistake."""
     bank = _bank(None)
     truth = load_truth(DEFAULT_KEY_DIR, bank.version)
     definition = exam_definition(exam)
     variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
-    right = definition.expected(bank, truth, variant)
     wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
-    return {q: (e.value if rng.random() < skill else wrong[q]) for q, e in right.items()}
+    return definition.expected(bank, truth, variant), wrong
 
 
 def expected_auto_score(exam: str, trainee: str, skill: float, scheme: Scheme | None = None) -> float:
@@ -35,14 +34,8 @@ def expected_auto_score(exam: str, trainee: str, skill: float, scheme: Scheme | 
     A question is right with probability ``skill``, and also when the typical mistake happens
     to give the right answer for this variant.
     """
-    scheme = scheme or load_scheme()
-    level = scheme.level_for_exam(exam)
-    bank = _bank(None)
-    truth = load_truth(DEFAULT_KEY_DIR, bank.version)
-    definition = exam_definition(exam)
-    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
-    right = definition.expected(bank, truth, variant)
-    wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
+    level = (scheme or load_scheme()).level_for_exam(exam)
+    right, wrong = right_and_wrong(exam, trainee)
     total = got = 0.0
     for item in level.blueprint:
         if item.manual:
@@ -87,11 +80,7 @@ def simulated_submission(exam: str, trainee: str, skill: float, rng: random.Rand
     """
     import copy
 
-    bank = _bank(None)
-    truth = load_truth(DEFAULT_KEY_DIR, bank.version)
-    definition = exam_definition(exam)
-    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
-    wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
+    _, wrong = right_and_wrong(exam, trainee)
     nb = copy.deepcopy(source)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")

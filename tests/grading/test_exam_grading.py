@@ -10,10 +10,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grading.course import Course, init_course, release, run_nbgrader, tool_env
-from grading.exams import EXAMS, _bank, exam_definition, expected_answers
-from grading.keys import load_truth
+from grading.exams import EXAMS, expected_answers
 from grading.scheme import load_scheme
-from grading.variants import draw_variant
+from grading.simulate import right_and_wrong
 
 FULL_MARKS = ("t001", "t002", "t003")
 SILENCE_TRACEBACKS = """
@@ -43,14 +42,7 @@ def auto_points(exam: str) -> dict[str, float]:
 
 def mistake_for(exam: str, trainee: str) -> tuple[str, object]:
     """A question whose typical mistake is wrong for this trainee, and that wrong answer."""
-    bank = _bank(None)
-    truth = load_truth(bank_version=bank.version)
-    definition = exam_definition(exam)
-    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
-    right = definition.expected(bank, truth, variant)
-    import importlib
-
-    wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
+    right, wrong = right_and_wrong(exam, trainee)
     for question in auto_points(exam):
         if not right[question].accepts(wrong[question]):
             return question, wrong[question]
