@@ -17,6 +17,10 @@ This launcher runs in the grader's environment and then *becomes* the sandboxed 
 The kernel talks to the grader over Unix sockets in a private runtime directory (the grader
 configures the IPC transport), since it has no network.
 
+When a grading worker has a warm kernel host (``CMACADEMY_KERNEL_HOST``, see
+`grading.kernel_pool`), the launcher asks the host, which runs in the same sandbox, to fork the
+kernel instead of starting bubblewrap, and stands in for it until it ends.
+
 Set ``CMACADEMY_SANDBOX=off`` (what ``cmacademy grade --unsafe-no-sandbox`` does) to run the
 kernel with the rlimits only, for trusted settings.
 """
@@ -24,9 +28,13 @@ kernel with the rlimits only, for trusted settings.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import resource
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +47,8 @@ from casebank.errors import CmAcademyError
 MB: Final = 1024 * 1024
 ENV_SANDBOX: Final = "CMACADEMY_SANDBOX"
 SANDBOX_OFF: Final = "off"
+#: Set by a grading worker to its kernel host's socket: kernels are forked warm (grading.kernel_pool).
+ENV_KERNEL_HOST: Final = "CMACADEMY_KERNEL_HOST"
 #: Variables passed into the sandbox from the grader's environment; everything else is dropped.
 PASSED_ENV: Final = ("CMACADEMY_VARIANT", "CMACADEMY_TRAINEE", "LANG", "LC_ALL", "TZ")
 SYSTEM_DIRS: Final = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
@@ -169,22 +179,10 @@ def apply_limits(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
 
 
-def build_command(
-    kernel: list[str], connection_file: Path, scratch: Path, uid: int | None, extra_ro: list[Path]
-) -> list[str]:
-    """The bubblewrap command that runs ``kernel`` inside the sandbox."""
-    bwrap = bwrap_path()
-    if bwrap is None:
-        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}.")
-    runtime = connection_file.parent
-    args = [bwrap, *_system_binds(), *python_binds()]
-    for path in extra_ro:
-        args += _ro(str(path))
-    for writable in (scratch, runtime):
-        args += [*_parents(str(writable)), "--bind", str(writable), str(writable)]
-    args += [*_unshare(), "--die-with-parent", "--new-session", "--clearenv", "--chdir", str(scratch)]
+def kernel_env(scratch: Path, runtime: Path) -> dict[str, str]:
+    """The whole environment of a sandboxed kernel: the allow-list plus fixed settings."""
     env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
-    env |= {
+    return env | {
         "HOME": str(scratch),
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -194,8 +192,34 @@ def build_command(
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
     }
+
+
+def bwrap_args(extra_ro: list[Path], writable: list[Path], chdir: Path, env: dict[str, str]) -> list[str]:
+    """Bubblewrap's options for a sandbox: read-only system and Python, ``writable`` bound in.
+
+    Raises:
+        SandboxUnavailable: bubblewrap is not installed.
+    """
+    bwrap = bwrap_path()
+    if bwrap is None:
+        raise SandboxUnavailable(f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}.")
+    args = [bwrap, *_system_binds(), *python_binds()]
+    for path in extra_ro:
+        args += _ro(str(path))
+    for path in writable:
+        args += [*_parents(str(path)), "--bind", str(path), str(path)]
+    args += [*_unshare(), "--die-with-parent", "--new-session", "--clearenv", "--chdir", str(chdir)]
     for name, value in sorted(env.items()):
         args += ["--setenv", name, value]
+    return args
+
+
+def build_command(
+    kernel: list[str], connection_file: Path, scratch: Path, uid: int | None, extra_ro: list[Path]
+) -> list[str]:
+    """The bubblewrap command that runs ``kernel`` inside the sandbox."""
+    runtime = connection_file.parent
+    args = bwrap_args(extra_ro, [scratch, runtime], scratch, kernel_env(scratch, runtime))
     args.append("--")
     if uid is not None:
         setpriv = setpriv_path()
@@ -250,6 +274,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(1)
     uid = sandbox_uid() if os.geteuid() == 0 else None
     scratch = prepare_scratch(Path.cwd(), connection_file, uid)
+    host = os.environ.get(ENV_KERNEL_HOST)
+    if host and uid is not None:
+        raise SystemExit(launch_forked(Path(host), kernel, connection_file, scratch, uid, limits))
     try:
         command = build_command(kernel, connection_file, scratch, uid, [Path(p) for p in args.ro])
     except SandboxUnavailable as exc:
@@ -262,6 +289,43 @@ def main(argv: list[str] | None = None) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.execv(command[0], command)
+
+
+def launch_forked(
+    host: Path, kernel: list[str], connection_file: Path, scratch: Path, uid: int, limits: Limits
+) -> int:
+    """Have the worker's kernel host fork the kernel; wait for it to end and return its exit code.
+
+    This process stands for the kernel towards the grader: when the grader kills it, the
+    connection closes and the host kills the kernel.
+    """
+    request = {
+        "argv": kernel,
+        "connection_file": str(connection_file),
+        "scratch": str(scratch),
+        "uid": uid,
+        "env": kernel_env(scratch, connection_file.parent),
+        "limits": dataclasses.asdict(limits),
+    }
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.connect(str(host))
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            replies = conn.makefile("rb")
+            started = json.loads(replies.readline() or b"{}")
+            if "pid" not in started:
+                reason = started.get("error", "it closed the connection")
+                print(
+                    f"cm-academy sandbox: the kernel host could not start the kernel: {reason}",
+                    file=sys.stderr,
+                )
+                return 1
+            ended = json.loads(replies.readline() or b"{}")
+            return int(ended.get("exit", 1))
+    except OSError as exc:
+        print(f"cm-academy sandbox: cannot reach the kernel host at {host}: {exc}", file=sys.stderr)
+        return 1
 
 
 def _own_process_count() -> int:

@@ -1,0 +1,151 @@
+"""Warm kernels for a grading worker: one kernel host per worker, kernels forked from it.
+
+A worker starts one `grading.kernel_host` inside the sandbox (bubblewrap as for any kernel,
+plus the capabilities the host needs to give each forked kernel its own namespaces and uid;
+the kernels themselves have none). The host imports ipykernel and pandas and reads the case
+bank once; each submission's kernel is then forked from it in milliseconds instead of
+starting an interpreter and importing everything again.
+
+The course's kernelspec is unchanged: its launcher (``python -m grading.sandbox``) sees
+``CMACADEMY_KERNEL_HOST`` and asks the host for a kernel instead of starting bubblewrap. Plain
+``nbgrader autograde`` does not set it and keeps starting a fresh sandboxed kernel per notebook.
+
+Forking needs root (each kernel gets a uid of its own); otherwise, or with the sandbox off,
+workers use fresh kernels.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Final
+
+from grading.kernel_host import READY
+from grading.sandbox import (
+    ENV_SANDBOX,
+    SANDBOX_OFF,
+    SandboxUnavailable,
+    bwrap_args,
+    setpriv_path,
+)
+
+HOST_SCRIPT: Final = Path(__file__).resolve().parent / "kernel_host.py"
+#: Where the host script appears inside the sandbox (read-only).
+HOST_MOUNT: Final = Path("/opt/cmacademy/kernel_host.py")
+#: What the host may do beyond a kernel: make namespaces and mounts, and hand out uids.
+HOST_CAPABILITIES: Final = "CAP_SYS_ADMIN,CAP_SETUID,CAP_SETGID,CAP_KILL"
+START_TIMEOUT: Final = 120.0
+SOCKET_NAME: Final = "host.sock"
+
+
+class KernelHost:
+    """A running kernel host and its work directory (where kernels' runtime directories go)."""
+
+    def __init__(self, bank_dirs: tuple[str, ...] = ()) -> None:
+        """Start the host in the sandbox and wait until it is warm.
+
+        Args:
+            bank_dirs: extra case-bank directories (a course's own bank) to bind and read ahead.
+
+        Raises:
+            SandboxUnavailable: the host could not start; the message has its last words.
+        """
+        self.base = Path(tempfile.mkdtemp(prefix="cma-host-"))
+        self.base.chmod(0o711)
+        self.socket = self.base / SOCKET_NAME
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "HOME": str(self.base),
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        }
+        args = bwrap_args([Path(d) for d in bank_dirs], [self.base], self.base, env)
+        args += ["--ro-bind", str(HOST_SCRIPT), str(HOST_MOUNT), "--cap-add", HOST_CAPABILITIES, "--"]
+        # What the host and its kernels write to stderr; read back if the host fails to start.
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the host's life)
+        self.process = subprocess.Popen(
+            [*args, sys.executable, str(HOST_MOUNT), str(self.socket), *bank_dirs],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+        )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                line = self.process.stdout.readline().decode(errors="replace").strip()
+                if line == READY:
+                    return
+                if not line:
+                    break
+            elif self.process.poll() is not None:
+                break
+        self.close()
+        self.errors.seek(0)
+        detail = self.errors.read().decode(errors="replace").strip().splitlines()[-3:]
+        raise SandboxUnavailable(
+            "the kernel host did not start in the sandbox"
+            + (f" ({' / '.join(detail)})" if detail else "")
+            + "; grade with fresh kernels (`cmacademy grade --fresh-kernels`) or check bubblewrap."
+        )
+
+    def alive(self) -> bool:
+        """Whether the host still serves."""
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        """Stop the host (its kernels end with it) and remove its work directory."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+_hosts: dict[tuple[str, ...], KernelHost] = {}
+
+
+def forking_possible() -> bool:
+    """Whether kernels can be forked here: root (for per-kernel uids) and the sandbox on."""
+    return os.geteuid() == 0 and os.environ.get(ENV_SANDBOX) != SANDBOX_OFF and setpriv_path() is not None
+
+
+def shared_host(bank_dirs: tuple[str, ...] = ()) -> KernelHost:
+    """This process's kernel host for ``bank_dirs``, started on first use and restarted if it died.
+
+    Raises:
+        SandboxUnavailable: the host cannot start here.
+    """
+    host = _hosts.get(bank_dirs)
+    if host is not None and host.alive():
+        return host
+    if host is not None:
+        host.close()
+    host = _hosts[bank_dirs] = KernelHost(bank_dirs)
+    return host
+
+
+def ro_paths(kernelspec: Path) -> tuple[str, ...]:
+    """The extra read-only paths (``--ro``) a course's grading kernelspec gives its kernels."""
+    argv = json.loads(kernelspec.read_text(encoding="utf-8"))["argv"]
+    return tuple(argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--ro")
+
+
+@atexit.register
+def _close_all() -> None:
+    for host in _hosts.values():
+        host.close()
+    _hosts.clear()

@@ -1,0 +1,190 @@
+"""Kernels forked from the warm kernel host are as isolated as fresh sandboxed kernels."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpec
+
+from grading.kernel_pool import KernelHost, forking_possible
+from grading.sandbox import ENV_KERNEL_HOST, RUNTIME_PREFIX, SANDBOX_UID_BASE
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not forking_possible(), reason="forking kernels needs root and the sandbox"),
+]
+SECRET = "cma-host-secret-51d2"
+
+
+@pytest.fixture(scope="module")
+def host() -> Iterator[KernelHost]:
+    os.environ["CMACADEMY_TEST_SECRET"] = SECRET
+    started = KernelHost()
+    yield started
+    started.close()
+    os.environ.pop("CMACADEMY_TEST_SECRET", None)
+
+
+class Kernel:
+    """A kernel forked by the host, driven the way nbclient drives it."""
+
+    def __init__(self, host: KernelHost) -> None:
+        self.runtime = tempfile.mkdtemp(prefix=RUNTIME_PREFIX, dir=host.base)
+        env = {ENV_KERNEL_HOST: str(host.socket), "TMPDIR": self.runtime}
+        saved = {k: os.environ.get(k) for k in env}
+        os.environ.update(env)
+        try:
+            self.km = KernelManager(
+                transport="ipc",
+                ip=os.path.join(self.runtime, "kernel-ipc"),
+                connection_file=os.path.join(self.runtime, "kernel.json"),
+            )
+            self.km._kernel_spec = KernelSpec(
+                argv=[sys.executable, "-m", "grading.sandbox", "--", sys.executable, "-m",
+                      "ipykernel_launcher", "-f", "{connection_file}"],
+                language="python", display_name="test", interrupt_mode="message",
+            )  # fmt: skip
+            self.km.start_kernel()
+        finally:
+            for key, value in saved.items():
+                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    def run(self, code: str) -> Any:
+        """Run ``code`` whose last line assigns ``result``; return it (JSON round trip)."""
+        outputs: list[str] = []
+
+        def keep(msg: dict[str, Any]) -> None:
+            if msg["msg_type"] == "stream":
+                outputs.append(msg["content"]["text"])
+            if msg["msg_type"] == "error":
+                outputs.append("\n".join(msg["content"]["traceback"]))
+
+        self.kc.execute_interactive(
+            code + "\nimport json as _j; print(_j.dumps(result))", timeout=60, output_hook=keep
+        )
+        return json.loads("".join(outputs).strip().splitlines()[-1])
+
+    def close(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+@pytest.fixture
+def kernel(host: KernelHost) -> Iterator[Kernel]:
+    started = Kernel(host)
+    yield started
+    started.close()
+
+
+def test_a_forked_kernel_has_its_own_uid_process_tree_and_files(kernel: Kernel, host: KernelHost) -> None:
+    seen = kernel.run(
+        "import os\n"
+        "result = {'uid': os.getuid(), 'pid': os.getpid(), "
+        "'procs': [p for p in os.listdir('/proc') if p.isdigit()], "
+        f"'base': sorted(os.listdir({str(host.base)!r})), 'tmp': sorted(os.listdir('/tmp'))}}"
+    )
+    assert seen["uid"] >= SANDBOX_UID_BASE
+    assert seen["pid"] == 1
+    assert seen["procs"] == ["1"]
+    assert seen["base"] == [Path(kernel.runtime).name]  # not the host's socket, not other kernels
+    assert seen["tmp"] == [host.base.name]
+
+
+def test_a_forked_kernel_sees_only_the_allowed_environment_and_no_assessor_side(kernel: Kernel) -> None:
+    seen = kernel.run(
+        "import os, importlib.util, socket\n"
+        "try:\n"
+        "    socket.create_connection(('127.0.0.1', 22), timeout=2)\n"
+        "    net = 'connected'\n"
+        "except OSError as exc:\n"
+        "    net = type(exc).__name__\n"
+        "result = {'env': dict(os.environ), 'grading': importlib.util.find_spec('grading') is not None, "
+        "'net': net}"
+    )
+    assert SECRET not in json.dumps(seen["env"])
+    assert "CMACADEMY_TEST_SECRET" not in seen["env"]
+    assert seen["grading"] is False
+    assert seen["net"] != "connected"
+
+
+def test_two_kernels_share_nothing(host: KernelHost) -> None:
+    first, second = Kernel(host), Kernel(host)
+    try:
+        a = first.run(
+            "import os, random\nopen('/tmp/left-behind', 'w').write('answers')\n"
+            "result = {'uid': os.getuid(), 'random': random.random()}"
+        )
+        b = second.run(
+            "import os, random\n"
+            "result = {'uid': os.getuid(), 'random': random.random(), 'tmp': os.path.exists('/tmp/left-behind')}"
+        )
+    finally:
+        first.close()
+        second.close()
+    assert a["uid"] != b["uid"]
+    assert a["random"] != b["random"]  # each kernel is seeded afresh, not from the host's state
+    assert b["tmp"] is False
+
+
+def test_stopping_a_kernel_ends_every_process_it_started(host: KernelHost) -> None:
+    kernel = Kernel(host)
+    uid = kernel.run(
+        "import os, subprocess\nsubprocess.Popen(['sleep', '300'], start_new_session=True)\nresult = os.getuid()"
+    )
+    kernel.close()
+    left = []
+    for _ in range(50):
+        left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _owner(p) == uid]
+        if not left:
+            break
+        __import__("time").sleep(0.1)
+    assert left == []
+
+
+def _owner(proc: Path) -> int | None:
+    try:
+        return proc.stat().st_uid
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"uid": 0}, "below the sandbox range"),
+        ({"connection_file": "/etc/kernel.json"}, "is not this host's"),
+        ({"limits": {}}, "lacks"),
+        ({"argv": None}, "malformed"),
+    ],
+)
+def test_the_host_refuses_bad_requests(host: KernelHost, change: dict[str, Any], error: str) -> None:
+    runtime = Path(tempfile.mkdtemp(prefix=RUNTIME_PREFIX, dir=host.base))
+    request = {
+        "argv": ["python", "-m", "ipykernel_launcher", "-f", str(runtime / "kernel.json")],
+        "connection_file": str(runtime / "kernel.json"),
+        "scratch": str(runtime / "scratch"),
+        "uid": SANDBOX_UID_BASE + 99_999,
+        "env": {"PATH": "/usr/bin"},
+        "limits": {"memory_mb": 512, "cpu_seconds": 10, "file_size_mb": 1, "processes": 8},
+    } | change
+    with socket.socket(socket.AF_UNIX) as conn:
+        conn.connect(str(host.socket))
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        reply = json.loads(conn.makefile("rb").readline())
+    assert error in reply["error"]
+
+
+def test_the_host_socket_is_closed_to_kernels(host: KernelHost) -> None:
+    assert host.socket.stat().st_mode & 0o077 == 0
