@@ -171,6 +171,11 @@ DB_OPTION = click.option(
 )
 
 
+def scheduler_option(help_text: str) -> Callable[[F], F]:
+    """The ``--scheduler`` option: run a command's jobs on a Dask cluster (`grading.cluster`)."""
+    return click.option("--scheduler", metavar="tcp://HOST:PORT", default=None, help=help_text)
+
+
 @main.command("release")
 @click.argument("exam")
 @COURSE_OPTION
@@ -234,9 +239,18 @@ def collect_exam(exam: str, source: Path, course_dir: Path, db_url: str | None) 
 @click.argument("exam")
 @COURSE_OPTION
 @click.option(
-    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel worker processes."
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Parallel worker processes (ignored with --scheduler: the cluster decides).",
 )
 @DB_OPTION
+@scheduler_option(
+    "Grade on the workers of this running Dask scheduler instead of local processes. The gradebook "
+    "must be PostgreSQL and every worker must see the course directory at the same path "
+    "(docs/jupyterhub-dask.md)."
+)
 @click.option(
     "--timeout",
     type=click.IntRange(min=1),
@@ -250,15 +264,23 @@ def collect_exam(exam: str, source: Path, course_dir: Path, db_url: str | None) 
     is_flag=True,
     help="Run trainee code WITHOUT the sandbox, with your rights. Only for trusted code.",
 )
+@click.option(
+    "--fresh-kernels",
+    is_flag=True,
+    help="Start every kernel fresh instead of forking it from each worker's warm kernel host "
+    "(slower, equally isolated; docs/sandbox.md).",
+)
 @reports_errors
 def grade_cmd(
     exam: str,
     course_dir: Path,
     workers: int,
     db_url: str | None,
+    scheduler: str | None,
     timeout: int,
     as_json: bool,
     unsafe_no_sandbox: bool,
+    fresh_kernels: bool,
 ) -> None:
     """Autograde every collected, not-yet-graded submission of EXAM (resumable, sandboxed)."""
     course = Course.open(course_dir)
@@ -284,6 +306,8 @@ def grade_cmd(
             timeout=timeout,
             on_done=tick,
             sandbox=not unsafe_no_sandbox,
+            scheduler=scheduler,
+            fresh_kernels=fresh_kernels,
         )
     if as_json:
         click.echo(json.dumps(summary_rows(outcomes), ensure_ascii=False, indent=2))
@@ -382,9 +406,17 @@ def appeal_cmd(exam: str, trainee: str, course_dir: Path, reason: str, db_url: s
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Report language."
 )
 @click.option(
-    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Parallel report workers."
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Parallel report workers (ignored with --scheduler: the cluster decides).",
 )
 @DB_OPTION
+@scheduler_option(
+    "Render the reports on the workers of this running Dask scheduler instead of local processes; "
+    "every worker must see the course directory and --out at the same paths (docs/jupyterhub-dask.md)."
+)
 @click.option(
     "--date",
     "today",
@@ -415,6 +447,7 @@ def report_cmd(
     lang: str,
     workers: int,
     db_url: str | None,
+    scheduler: str | None,
     today: datetime.datetime | None,
     signing_key: Path | None,
     no_pdf: bool,
@@ -441,12 +474,14 @@ def report_cmd(
             pdf=not no_pdf,
             engine=engine,
             on_done=tick,
+            scheduler=scheduler,
         )
     pdfs = f" ({len(summary.pdfs)} also as PDF)" if summary.pdfs else ""
     seconds = summary.timings.get("render_wall_seconds", 0.0)
+    where = f"on the Dask cluster at {scheduler}" if scheduler else f"with {workers} workers"
     console.print(
         f"wrote {len(summary.trainee_reports)} trainee reports{pdfs} under {out / 'reports'} "
-        f"({seconds:.1f} s with {workers} workers)"
+        f"({seconds:.1f} s {where})"
     )
     console.print(f"cohort report: {summary.cohort_report}")
     console.print(f"register: {summary.register_csv}, {summary.register_xlsx}")

@@ -20,22 +20,29 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import nbformat
 from nbgrader.utils import compute_checksum
 
 from casebank.errors import CmAcademyError
+from grading import cluster
 from grading.autograde import NOTEBOOK_TIMEOUT, OUTPUT_TRUNCATED
-from grading.course import Course, gradebook, tool_env
+from grading.course import CONFIG_FILE, Course, gradebook, tool_env
 from grading.records import GradingRecord, audit, now, open_engine, session
-from grading.sandbox import ENV_SANDBOX, SANDBOX_OFF, probe
+from grading.sandbox import ENV_SANDBOX, SANDBOX_OFF, SandboxUnavailable, probe
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 STATUS_GRADED: Final = "graded"
 STATUS_TAMPERED: Final = "tampered"
@@ -262,6 +269,17 @@ def _autograded_problems(path: Path) -> tuple[str | None, list[str]]:
     return status, reasons
 
 
+def _faster(preprocessor: Any) -> Any:
+    """cm-academy's drop-in for an nbgrader preprocessor that has a faster equivalent."""
+    from nbgrader.preprocessors import CheckCellMetadata
+
+    from grading.autograde import CheckCellMetadata as CompiledCheckCellMetadata
+
+    if preprocessor in (CheckCellMetadata, "nbgrader.preprocessors.CheckCellMetadata"):
+        return CompiledCheckCellMetadata
+    return preprocessor
+
+
 @functools.cache
 def _course_config(course_root: str) -> Any:
     """The course's nbgrader configuration, read once per worker."""
@@ -288,8 +306,14 @@ def _failure(messages: list[str]) -> tuple[str, str]:
     )[:300]
 
 
-def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: int) -> Outcome:
-    """Grade one submission with nbgrader's Autograde converter (runs in a worker process)."""
+def grade_one(
+    course_root: str, db_url: str, exam: str, trainee: str, timeout: int, fork_kernels: bool = True
+) -> Outcome:
+    """Grade one submission with nbgrader's Autograde converter (runs in a worker process).
+
+    With ``fork_kernels`` the kernel is forked from this worker's warm kernel host
+    (`grading.kernel_pool`) where that is possible, else started fresh.
+    """
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import setenv
@@ -305,11 +329,15 @@ def grade_one(course_root: str, db_url: str, exam: str, trainee: str, timeout: i
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = db_url
     config.Execute.timeout = timeout
+    config.VariantExecute.fork_kernels = fork_kernels
+    config.VariantExecute.kernel_manager_class = "grading.autograde.GradingKernelManager"
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = exam
     coursedir.student_id = trainee
     converter = Autograde(coursedir=coursedir, config=config)
     converter.force = True
+    for pipeline in ("sanitize_preprocessors", "autograde_preprocessors"):
+        setattr(converter, pipeline, [_faster(p) for p in getattr(converter, pipeline)])
     capture = _LogCapture()
     converter.log.addHandler(capture)
     try:
@@ -394,21 +422,32 @@ def _check_released(db_url: str, exam: str) -> None:
             ) from None
 
 
-def _worker_init(log_path: str) -> None:
-    """Quiet a worker: its own and its kernels' stderr go to the course's grading log."""
+def _quiet() -> None:
+    """Silence the warnings and traitlets chatter nbgrader's converter makes for each submission."""
     import warnings
 
     from sqlalchemy.exc import SAWarning
 
     warnings.filterwarnings("ignore", category=SAWarning)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
+
+
+def _worker_init(log_path: str) -> None:
+    """Quiet a worker: its own and its kernels' stderr go to the course's grading log."""
+    _quiet()
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     os.close(log)
 
 
 def run_jobs(
-    course: Course, exam: str, jobs: list[Job], db_url: str, workers: int, timeout: int
+    course: Course,
+    exam: str,
+    jobs: list[Job],
+    db_url: str,
+    workers: int,
+    timeout: int,
+    fork_kernels: bool = True,
 ) -> Iterator[tuple[Job, Outcome]]:
     """Grade ``jobs`` in a local pool of worker processes, yielding each as it finishes.
 
@@ -427,7 +466,9 @@ def run_jobs(
             max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(log_path,)
         ) as pool:
             futures: dict[Future[Outcome], Job] = {
-                pool.submit(grade_one, str(course.root), db_url, exam, job.trainee, timeout): job
+                pool.submit(
+                    grade_one, str(course.root), db_url, exam, job.trainee, timeout, fork_kernels
+                ): job
                 for job in todo
             }
             remaining = set(futures)
@@ -457,6 +498,118 @@ def run_jobs(
         todo = broken
 
 
+# --- on a Dask cluster ---------------------------------------------------------------------
+
+#: One submission at a time per worker process: grading sets process-wide environment variables
+#: (the trainee's variant, the sandbox switch) that a second thread would see.
+_cluster_lock = threading.Lock()
+#: The run this worker process last graded for; its caches are dropped when a new run starts.
+_cluster_run: list[str] = []
+
+
+def _require_server_gradebook(db_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        raise GradingError(
+            f"the gradebook is an SQLite file ({url.database}); on a Dask cluster it must be PostgreSQL, "
+            "which every worker can reach: pass --db-url postgresql://USER@HOST/DB, or set it when "
+            "creating the course with `cmacademy course init --db-url postgresql://...`."
+        )
+
+
+def _check_grading_worker(course_root: str, db_url: str, sandbox: bool) -> str:
+    """What keeps this Dask worker from grading the course ('' when nothing); runs on the worker."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    config = Path(course_root) / CONFIG_FILE
+    if not config.is_file():
+        return (
+            f"cannot see the course ({config} is missing there); mount the course directory at the "
+            "same path on every worker (a shared file system)"
+        )
+    try:
+        engine = create_engine(db_url)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as exc:  # any driver error: say which, the worker cannot grade
+        shown = make_url(db_url).render_as_string(hide_password=True)
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        return f"cannot reach the gradebook {shown} ({type(exc).__name__}: {first})"
+    if sandbox:
+        try:
+            probe()
+        except SandboxUnavailable as exc:
+            return f"cannot run the grading sandbox: {exc}"
+    return ""
+
+
+def _grade_on_worker(
+    run: str,
+    sandbox: bool,
+    course_root: str,
+    db_url: str,
+    exam: str,
+    trainee: str,
+    timeout: int,
+    fork_kernels: bool = True,
+) -> Outcome:
+    """`grade_one` in a Dask worker: one at a time, with this run's sandbox setting and fresh caches."""
+    with _cluster_lock:
+        if _cluster_run != [run]:
+            # A worker outlives a run; the exam or the course's configuration may have changed since.
+            _source_cells.cache_clear()
+            _course_config.cache_clear()
+            _quiet()
+            _cluster_run[:] = [run]
+        previous = os.environ.get(ENV_SANDBOX)
+        if sandbox:
+            os.environ.pop(ENV_SANDBOX, None)
+        else:
+            os.environ[ENV_SANDBOX] = SANDBOX_OFF
+        try:
+            return grade_one(course_root, db_url, exam, trainee, timeout, fork_kernels)
+        finally:
+            if previous is None:
+                os.environ.pop(ENV_SANDBOX, None)
+            else:
+                os.environ[ENV_SANDBOX] = previous
+
+
+def run_cluster_jobs(
+    client: Client,
+    course: Course,
+    exam: str,
+    jobs: list[Job],
+    db_url: str,
+    timeout: int,
+    sandbox: bool,
+    fork_kernels: bool = True,
+) -> Generator[tuple[Job, Outcome], None, None]:
+    """Grade ``jobs`` on a Dask cluster, yielding each as it finishes.
+
+    Dask runs a job whose worker died once more on another worker (up to its
+    ``allowed-failures``); a job lost after that is reported as failed, to be graded next run.
+    """
+    run = uuid.uuid4().hex
+    calls = (
+        (job, (run, sandbox, str(course.root), db_url, exam, job.trainee, timeout, fork_kernels))
+        for job in jobs
+    )
+    for job, result in cluster.map_jobs(client, _grade_on_worker, calls, name=f"grade-{exam}"):
+        if isinstance(result, Outcome):
+            yield job, result
+            continue
+        if isinstance(result, cluster.JobLost):
+            reason = f"not graded: {result}"
+        else:
+            reason = f"grader error: {type(result).__name__}: {result}"
+        yield job, Outcome(job.trainee, STATUS_FAILED, reason, None, None, 0)
+
+
 def grade_exam(
     course: Course,
     exam: str,
@@ -466,51 +619,74 @@ def grade_exam(
     timeout: int = DEFAULT_TIMEOUT,
     on_done: Callable[[Outcome, int, int], None] | None = None,
     sandbox: bool = True,
+    scheduler: str | None = None,
+    fresh_kernels: bool = False,
 ) -> list[Outcome]:
     """Autograde every collected, not-yet-graded submission of ``exam``.
 
     Args:
         course: the course.
         exam: exam id.
-        workers: worker processes.
+        workers: worker processes (ignored with ``scheduler``: the cluster decides).
         db_url: gradebook URL (default: the course's SQLite file).
         timeout: per-cell timeout in seconds.
         on_done: called after each submission with (outcome, done, total).
         sandbox: run kernels in the sandbox (default); False runs trainee code with the
             grader's rights and is only for trusted settings.
+        scheduler: ``tcp://HOST:PORT`` of a Dask scheduler to grade on its workers instead of a
+            local pool (see `grading.cluster`); the gradebook must then be PostgreSQL.
+        fresh_kernels: start every kernel fresh instead of forking it from each worker's warm
+            kernel host (slower, equally isolated; see docs/sandbox.md).
 
     Returns:
         One outcome per collected submission (already graded ones included).
 
     Raises:
-        GradingError: the exam was not released or nothing was collected.
+        GradingError: the exam was not released, nothing was collected, or a cluster was asked
+            for with an SQLite gradebook.
         SandboxUnavailable: the sandbox cannot be set up (no trainee code is run).
+        ClusterError: the scheduler cannot be reached or a worker cannot grade (nothing is run).
     """
-    if workers < 1:
+    if scheduler is not None:
+        cluster.parse_address(scheduler)
+    elif workers < 1:
         raise GradingError(f"--workers {workers}: need at least one worker.")
-    if sandbox:
+    elif sandbox:
         probe()
         os.environ.pop(ENV_SANDBOX, None)
     else:
         os.environ[ENV_SANDBOX] = SANDBOX_OFF
     course.source(exam)
     url = db_url or course.db_url
+    if scheduler is not None:
+        _require_server_gradebook(url)
     _check_released(url, exam)
     if not submitted(course, exam):
         raise GradingError(
             f"no submissions of {exam} in {course.root / 'submitted'}; run `cmacademy collect` first."
         )
     jobs, outcomes = pending_jobs(course, exam, url)
-    engine = open_engine(url)
     total = len(jobs) + len(outcomes)
-    try:
-        for job, outcome in run_jobs(course, exam, jobs, url, workers, timeout):
+    with ExitStack() as stack:
+        results: Iterator[tuple[Job, Outcome]] = iter(())
+        if jobs and scheduler is not None:
+            client = stack.enter_context(cluster.connect(scheduler))
+            cluster.check_workers(client, _check_grading_worker, str(course.root), url, sandbox)
+            # Closed before the client, so that unfinished jobs are cancelled on the cluster.
+            results = stack.enter_context(
+                closing(
+                    run_cluster_jobs(client, course, exam, jobs, url, timeout, sandbox, not fresh_kernels)
+                )
+            )
+        elif jobs:
+            results = run_jobs(course, exam, jobs, url, workers, timeout, not fresh_kernels)
+        engine = open_engine(url)
+        stack.callback(engine.dispose)
+        for job, outcome in results:
             _record(engine, exam, job, outcome)
             outcomes.append(outcome)
             if on_done:
                 on_done(outcome, len(outcomes), total)
-    finally:
-        engine.dispose()
     return sorted(outcomes, key=lambda o: o.trainee)
 
 

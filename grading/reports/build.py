@@ -8,11 +8,12 @@ Layout under ``out``::
     register.csv, register.xlsx            HR register
     portal/index.html, portal/trainees/    HR portal; portal/public_key.pem, portal/revocations.json
 
-Reports are rendered by a local pool of worker processes (``workers``). Each worker keeps
-what is expensive to set up across the reports it renders: its Python imports (pandas,
-matplotlib, nbconvert, papermill), the in-process papermill engine's shell, the nbconvert
-exporter and a Chromium profile folder. The register, portal and certificates cover every
-decision of the course (all exams), so one ``out`` can collect the reports of several exams.
+Reports are rendered by a local pool of worker processes (``workers``), or by the workers of a
+Dask cluster (``scheduler``; see `grading.cluster`). Each worker keeps what is expensive to set
+up across the reports it renders: its Python imports (pandas, matplotlib, nbconvert,
+papermill), the in-process papermill engine's shell, the nbconvert exporter and a Chromium
+profile folder. The register, portal and certificates cover every decision of the course (all
+exams), so one ``out`` can collect the reports of several exams.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ import datetime as dt
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
+from grading import cluster
 from grading.course import Course
 from grading.reports import certificates, portal, register
 from grading.reports.data import (
@@ -53,6 +58,9 @@ from grading.reports.render import (
 )
 from grading.reports.signing import fingerprint, load_or_create_key, public_pem, signing_key_path
 from grading.scheme import load_scheme
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 REPORTS_DIR: Final = "reports"
 #: Job name of the cohort report (a trainee id cannot start with "#").
@@ -193,13 +201,63 @@ def print_pdf(html: Path, pdf: Path, chromium: str) -> Path:
     return html_to_pdf(html, pdf, chromium, profile / "oneshot")
 
 
+#: One report at a time per Dask worker process (the in-process engine and the printer are shared).
+_cluster_lock = threading.RLock()
+
+
+def _close_printers() -> None:
+    """Close this worker's Chromium (a Dask worker outlives the run whose profile folder it uses)."""
+    with _cluster_lock:
+        for printer in _printers.values():
+            if printer is not None:
+                printer.close()
+        _printers.clear()
+
+
+def _render_on_worker(scratch: str, job: RenderJob) -> RenderResult:
+    """`render_job` in a Dask worker, warmed for this run's scratch folder on its first report."""
+    with _cluster_lock:
+        if not _profile or _profile[0].parent != Path(scratch):
+            _close_printers()
+            _worker_init(scratch)
+        return render_job(job)
+
+
+def _run_on_cluster(
+    client: Client,
+    jobs: list[RenderJob],
+    scratch: Path,
+    on_done: Callable[[RenderResult, int, int], None] | None,
+) -> list[RenderResult]:
+    results: list[RenderResult] = []
+    calls = ((job, (str(scratch), job)) for job in jobs)
+    try:
+        for job, result in cluster.map_jobs(client, _render_on_worker, calls, name="report"):
+            if not isinstance(result, RenderResult):
+                reason = "its Dask worker was lost" if isinstance(result, cluster.JobLost) else "it failed"
+                result = RenderResult(job.name, error=f"report not rendered, {reason}: {result}")
+            results.append(result)
+            if on_done:
+                on_done(result, len(results), len(jobs))
+    finally:
+        client.run(_close_printers, on_error="ignore")
+    return results
+
+
 def run_render_jobs(
     jobs: list[RenderJob],
     workers: int,
     scratch: Path,
     on_done: Callable[[RenderResult, int, int], None] | None = None,
+    client: Client | None = None,
 ) -> list[RenderResult]:
-    """Render ``jobs`` in a pool of ``workers`` processes; return results as they finish."""
+    """Render ``jobs`` in a pool of ``workers`` processes, or on ``client``'s Dask cluster.
+
+    Returns:
+        The results, in the order they finished.
+    """
+    if client is not None:
+        return _run_on_cluster(client, jobs, scratch, on_done)
     results: list[RenderResult] = []
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
@@ -245,6 +303,7 @@ def generate_reports(
     pdf: bool = True,
     engine: str = "",
     on_done: Callable[[RenderResult, int, int], None] | None = None,
+    scheduler: str | None = None,
 ) -> ReportSummary:
     """Write the reports of ``exam``, the certificates, the register and the portal under ``out``.
 
@@ -253,19 +312,24 @@ def generate_reports(
         exam: exam id.
         out: output folder (created).
         lang: ``zh`` (default) or ``en``.
-        workers: worker processes rendering reports.
+        workers: worker processes rendering reports (ignored with ``scheduler``).
         today: the as-of day for statuses (default: today).
         db_url: gradebook URL (default: the course's).
         signing_key: private key path (default: `grading.reports.signing.signing_key_path`).
         pdf: also print PDFs when a Chromium is available.
         engine: papermill engine ('' for the in-process engine, ``nbclient`` for a kernel each).
         on_done: called after each report with (result, done, total).
+        scheduler: ``tcp://HOST:PORT`` of a Dask scheduler to render on its workers instead of
+            a local pool; they need the course directory and ``out`` at the same paths.
 
     Raises:
         ReportError: bad arguments, nothing to report, or a refused signing key location.
+        ClusterError: the scheduler cannot be reached or a worker cannot see the folders.
     """
     msg = Messages.for_language(lang)
-    if workers < 1:
+    if scheduler is not None:
+        cluster.parse_address(scheduler)
+    elif workers < 1:
         raise ReportError(f"--workers {workers}: need at least one worker.")
     scheme = load_scheme()
     level = scheme.level_for_exam(exam)
@@ -285,11 +349,22 @@ def generate_reports(
     if lang == "zh" and _chinese_font_missing():
         summary.notices.append(FONT_HINT)
 
-    with tempfile.TemporaryDirectory(prefix="cmacademy-report-") as scratch_dir:
-        scratch = Path(scratch_dir)
+    with ExitStack() as stack:
+        client = None
+        shared = None
+        if scheduler is not None:
+            # The workers read the report data from scratch: it goes where they see the course.
+            shared = course.root / ".cmacademy" / "tmp"
+            shared.mkdir(parents=True, exist_ok=True)
+        scratch = Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="cmacademy-report-", dir=shared))
+        )
         jobs = _jobs(cohort, role, exam, out, scratch, msg, today, chromium or "", engine)
+        if scheduler is not None:
+            client = stack.enter_context(cluster.connect(scheduler))
+            _check_render_workers(client, scratch, out, jobs)
         started = time.perf_counter()
-        results = run_render_jobs(jobs, workers, scratch, on_done)
+        results = run_render_jobs(jobs, workers, scratch, on_done, client)
         summary.timings["render_wall_seconds"] = time.perf_counter() - started
     _collect(summary, results)
 
@@ -309,6 +384,22 @@ def generate_reports(
     )
     summary.public_key = portal_dir / certificates.PUBLIC_KEY_FILE
     return summary
+
+
+def _check_render_workers(client: Client, scratch: Path, out: Path, jobs: list[RenderJob]) -> None:
+    """Make sure every Dask worker sees this run's scratch and ``out``, and the templates.
+
+    Raises:
+        ClusterError: naming each worker that does not.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    marker = out / f".cmacademy-probe-{uuid.uuid4().hex}"
+    marker.touch()
+    try:
+        paths = [str(scratch / "cohort.json"), str(marker), *sorted({job.template for job in jobs})]
+        cluster.check_workers(client, cluster.missing_paths, paths)
+    finally:
+        marker.unlink()
 
 
 def _jobs(

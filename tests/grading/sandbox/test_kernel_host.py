@@ -188,3 +188,27 @@ def test_the_host_refuses_bad_requests(host: KernelHost, change: dict[str, Any],
 
 def test_the_host_socket_is_closed_to_kernels(host: KernelHost) -> None:
     assert host.socket.stat().st_mode & 0o077 == 0
+
+
+def test_forked_and_fresh_kernels_grade_a_cohort_identically(tmp_path: Path) -> None:
+    import random
+
+    from grading.collect import collect
+    from grading.grade import grade_exam
+    from grading.simulate import simulated_submission
+    from tests.grading.pipeline.conftest import EXAM, make_course, put
+
+    ids = [f"t{i}" for i in range(4)]
+    rng = random.Random(5)
+    scores = {}
+    for mode in ("forked", "fresh"):
+        course, source, _ = make_course(tmp_path / mode, ids)
+        inbox = tmp_path / mode / "inbox"
+        rng.seed(5)
+        for trainee in ids:
+            put(inbox, trainee, simulated_submission(EXAM, trainee, rng.uniform(0.3, 0.9), rng, source))
+        collect(course, EXAM, inbox)
+        outcomes = grade_exam(course, EXAM, workers=2, fresh_kernels=mode == "fresh")
+        scores[mode] = {o.trainee: (o.status, o.score) for o in outcomes}
+    assert scores["forked"] == scores["fresh"]
+    assert {status for status, _ in scores["forked"].values()} == {"graded"}
