@@ -33,6 +33,7 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import resource
 import selectors
 import signal
@@ -44,8 +45,10 @@ from typing import Any, Final
 
 CLONE_NEWNS: Final = 0x00020000
 CLONE_NEWPID: Final = 0x20000000
+MS_RDONLY: Final = 1
 MS_NOSUID: Final = 2
 MS_NODEV: Final = 4
+MS_REMOUNT: Final = 32
 MS_BIND: Final = 4096
 MS_MOVE: Final = 8192
 MS_REC: Final = 16384
@@ -135,25 +138,56 @@ def validate(request: dict[str, Any], base: Path) -> tuple[Path, Path]:
     return runtime, scratch
 
 
+def mount_points() -> list[Path]:
+    """This mount namespace's mount points, parents before children."""
+    points = []
+    for line in Path("/proc/self/mountinfo").read_text().splitlines():
+        field = line.split()[4]
+        # mountinfo escapes space, tab, newline and backslash as octal.
+        points.append(Path(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)))
+    return points
+
+
+def _make_dirs(root: Path, relative: Path) -> Path:
+    """Create ``root/relative`` (directories 0755, owned by root) and return it."""
+    target = root
+    for part in relative.parts:
+        target = target / part
+        if not target.exists():
+            target.mkdir()
+            target.chmod(0o755)
+    return target
+
+
 def isolate_files(base: Path, runtime: Path) -> None:
-    """In a new mount namespace: a fresh /tmp, and of ``base`` only ``runtime`` left visible."""
+    """In a new mount namespace: a fresh /tmp, and of ``base`` only ``runtime`` left visible.
+
+    The new /tmp is built aside and moved into place. The read-only binds the sandbox has under
+    /tmp (a Python installation or the case bank, when they live there) are bound into it again,
+    read-only; the host's work directory is not, except the kernel's own runtime directory.
+    """
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    stage = base / f"{STAGE}-{runtime.name}"
+    stage.mkdir()
+    _mount("tmpfs", str(stage), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
+    for point in mount_points():
+        if point == TMP or not point.is_relative_to(TMP) or point.is_relative_to(base):
+            continue
+        rel = point.relative_to(TMP)
+        if point.is_dir():
+            target = _make_dirs(stage, rel)
+        else:
+            target = _make_dirs(stage, rel.parent) / rel.name
+            target.touch()
+        _mount(str(point), str(target), None, MS_BIND | MS_REC)
+        _mount("none", str(target), None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
     if base.is_relative_to(TMP):
-        # Build the new /tmp aside (it would hide ``base`` if mounted first), then move it in.
-        stage = base / f"{STAGE}-{runtime.name}"
-        stage.mkdir()
-        _mount("tmpfs", str(stage), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
-        inside = stage / runtime.relative_to(TMP)
-        inside.mkdir(parents=True)
-        for parent in inside.relative_to(stage).parents:
-            if str(parent) != ".":
-                (stage / parent).chmod(0o755)
+        inside = _make_dirs(stage, runtime.relative_to(TMP))
         _mount(str(runtime), str(inside), None, MS_BIND | MS_REC)
         _mount(str(stage), str(TMP), None, MS_MOVE)
         return
-    _mount("tmpfs", str(TMP), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
-    keep = TMP / STAGE
-    keep.mkdir()
+    _mount(str(stage), str(TMP), None, MS_MOVE)
+    keep = _make_dirs(TMP, Path(STAGE))
     _mount(str(runtime), str(keep), None, MS_BIND | MS_REC)
     _mount("tmpfs", str(base), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
     runtime.mkdir()

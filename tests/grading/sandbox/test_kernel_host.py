@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -99,7 +100,13 @@ def test_a_forked_kernel_has_its_own_uid_process_tree_and_files(kernel: Kernel, 
     assert seen["pid"] == 1
     assert seen["procs"] == ["1"]
     assert seen["base"] == [Path(kernel.runtime).name]  # not the host's socket, not other kernels
-    assert seen["tmp"] == [host.base.name]
+    # A fresh /tmp: the host's work directory, and read-only paths that live under /tmp (a clone).
+    import casebank
+
+    under_tmp = [Path(p).resolve() for p in (sys.prefix, sys.base_prefix, casebank.__file__)]
+    allowed = {host.base.name} | {p.parts[2] for p in under_tmp if p.is_relative_to("/tmp")}
+    assert host.base.name in seen["tmp"]
+    assert set(seen["tmp"]) <= allowed
 
 
 def test_a_forked_kernel_sees_only_the_allowed_environment_and_no_assessor_side(kernel: Kernel) -> None:
@@ -184,6 +191,34 @@ def test_the_host_refuses_bad_requests(host: KernelHost, change: dict[str, Any],
         conn.sendall(json.dumps(request).encode() + b"\n")
         reply = json.loads(conn.makefile("rb").readline())
     assert error in reply["error"]
+
+
+def test_read_only_paths_under_tmp_stay_visible_and_read_only(tmp_path: Path) -> None:
+    # A clone (its venv and case bank) may live under /tmp; a kernel's fresh /tmp keeps them.
+    from casebank.load import default_bank_dir
+
+    bank = tmp_path / "bank"
+    shutil.copytree(default_bank_dir(), bank)
+    host = KernelHost((str(bank),))
+    try:
+        kernel = Kernel(host)
+        try:
+            seen = kernel.run(
+                "import os\n"
+                f"names = sorted(os.listdir({str(bank)!r}))\n"
+                "try:\n"
+                f"    open({str(bank / 'x.csv')!r}, 'w')\n"
+                "    wrote = True\n"
+                "except OSError:\n"
+                "    wrote = False\n"
+                "result = {'names': names, 'wrote': wrote}"
+            )
+        finally:
+            kernel.close()
+    finally:
+        host.close()
+    assert seen["names"] == sorted(p.name for p in bank.iterdir())
+    assert seen["wrote"] is False
 
 
 def test_the_host_socket_is_closed_to_kernels(host: KernelHost) -> None:
