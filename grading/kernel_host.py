@@ -59,6 +59,7 @@ MB: Final = 1024 * 1024
 #: Lowest uid a kernel may be given (the grader's sandbox uids start here).
 UID_FLOOR: Final = 200_000
 READY: Final = "ready"
+FAILED: Final = "failed:"
 TMP: Final = Path("/tmp")
 #: Where a kernel's new /tmp is assembled before it is moved into place.
 STAGE: Final = ".cma-stage"
@@ -375,11 +376,15 @@ class Host:
 
 
 def main(argv: list[str]) -> None:
-    """``kernel_host.py SOCKET [BANK_DIR ...]``: warm up, say ready on stdout, serve."""
+    """``kernel_host.py SOCKET [BANK_DIR ...]``: warm up, say ready (or why not) on stdout, serve."""
     listen = Path(argv[0])
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-    warm(argv[1:])
-    host = Host(listen)
+    try:
+        warm(argv[1:])
+        host = Host(listen)
+    except Exception as exc:  # every cause goes back to the grader, which then starts kernels fresh
+        print(f"{FAILED} {type(exc).__name__}: {exc}", flush=True)
+        raise SystemExit(1) from None
     print(READY, flush=True)
     host.serve()
 

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Final
 
-from grading.kernel_host import READY
+from grading.kernel_host import FAILED, READY
 from grading.sandbox import (
     ENV_SANDBOX,
     SANDBOX_OFF,
@@ -71,36 +71,37 @@ class KernelHost:
         }
         args = bwrap_args([Path(d) for d in bank_dirs], [self.base], self.base, env)
         args += ["--ro-bind", str(HOST_SCRIPT), str(HOST_MOUNT), "--cap-add", HOST_CAPABILITIES, "--"]
-        # What the host and its kernels write to stderr; read back if the host fails to start.
-        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the host's life)
+        # The host and its kernels write to this worker's stderr (the course's grading log).
         self.process = subprocess.Popen(
             [*args, sys.executable, str(HOST_MOUNT), str(self.socket), *bank_dirs],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
-            stderr=self.errors,
         )
         self._wait_ready()
 
     def _wait_ready(self) -> None:
         assert self.process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT
+        detail = "it gave no answer in time"
         while time.monotonic() < deadline:
             ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
             if ready:
                 line = self.process.stdout.readline().decode(errors="replace").strip()
                 if line == READY:
                     return
+                if line.startswith(FAILED):
+                    detail = line.removeprefix(FAILED).strip()
+                    break
                 if not line:
+                    detail = "bubblewrap or Python stopped before the host ran; see the grading log"
                     break
             elif self.process.poll() is not None:
+                detail = "bubblewrap or Python stopped before the host ran; see the grading log"
                 break
         self.close()
-        self.errors.seek(0)
-        detail = self.errors.read().decode(errors="replace").strip().splitlines()[-3:]
         raise SandboxUnavailable(
-            "the kernel host did not start in the sandbox"
-            + (f" ({' / '.join(detail)})" if detail else "")
-            + "; grade with fresh kernels (`cmacademy grade --fresh-kernels`) or check bubblewrap."
+            f"the kernel host did not start in the sandbox ({detail}); kernels are started fresh, or "
+            "pass --fresh-kernels to `cmacademy grade` to skip the host."
         )
 
     def alive(self) -> bool:

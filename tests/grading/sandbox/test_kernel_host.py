@@ -17,7 +17,7 @@ from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec
 
 from grading.kernel_pool import KernelHost, forking_possible
-from grading.sandbox import ENV_KERNEL_HOST, RUNTIME_PREFIX, SANDBOX_UID_BASE
+from grading.sandbox import ENV_KERNEL_HOST, RUNTIME_PREFIX, SANDBOX_UID_BASE, SandboxUnavailable
 
 pytestmark = [
     pytest.mark.slow,
@@ -219,6 +219,18 @@ def test_read_only_paths_under_tmp_stay_visible_and_read_only(tmp_path: Path) ->
         host.close()
     assert seen["names"] == sorted(p.name for p in bank.iterdir())
     assert seen["wrote"] is False
+
+
+def test_a_host_that_cannot_warm_up_says_why(tmp_path: Path) -> None:
+    empty = tmp_path / "not-a-bank"
+    empty.mkdir()
+    with pytest.raises(SandboxUnavailable, match=r"did not start in the sandbox \(BankError: .*not-a-bank"):
+        KernelHost((str(empty),))
+
+
+def test_a_host_whose_sandbox_fails_points_to_the_log(tmp_path: Path) -> None:
+    with pytest.raises(SandboxUnavailable, match="stopped before the host ran; see the grading log"):
+        KernelHost((str(tmp_path / "missing"),))
 
 
 def test_the_host_socket_is_closed_to_kernels(host: KernelHost) -> None:
