@@ -160,6 +160,11 @@ def _make_dirs(root: Path, relative: Path) -> Path:
     return target
 
 
+def stage_dir(base: Path, runtime: Path) -> Path:
+    """Where a kernel's new /tmp is assembled (removed by the host when the kernel ends)."""
+    return base / f"{STAGE}-{runtime.name}"
+
+
 def isolate_files(base: Path, runtime: Path) -> None:
     """In a new mount namespace: a fresh /tmp, and of ``base`` only ``runtime`` left visible.
 
@@ -168,7 +173,7 @@ def isolate_files(base: Path, runtime: Path) -> None:
     read-only; the host's work directory is not, except the kernel's own runtime directory.
     """
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
-    stage = base / f"{STAGE}-{runtime.name}"
+    stage = stage_dir(base, runtime)
     stage.mkdir()
     _mount("tmpfs", str(stage), "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")
     for point in mount_points():
@@ -273,8 +278,8 @@ class Host:
         self.server.listen(16)
         self.selector = selectors.DefaultSelector()
         self.selector.register(self.server, selectors.EVENT_READ)
-        self.kernels: dict[int, socket.socket] = {}
-        self.runtimes: dict[int, Path] = {}
+        #: Keeper pid -> the launcher's connection and the kernel's runtime directory.
+        self.kernels: dict[int, tuple[socket.socket, Path]] = {}
         self.buffers: dict[socket.socket, bytes] = {}
         # A kernel's end wakes the loop at once (SIGCHLD writes to this pipe).
         self.wakeup, wakeup_w = os.pipe()
@@ -308,23 +313,21 @@ class Host:
         if not data:
             self._hang_up(conn)
             return
-        if conn in self.kernels.values():
+        if any(owner is conn for owner, _ in self.kernels.values()):
             return
         self.buffers[conn] += data
         if b"\n" in self.buffers[conn]:
             line = self.buffers[conn].split(b"\n", 1)[0]
             try:
-                request = json.loads(line)
-                pid = self._fork(request)
+                pid, runtime = self._fork(json.loads(line))
             except (HostError, ValueError) as exc:
                 self._send(conn, {"error": str(exc)})
                 self._close(conn)
                 return
-            self.kernels[pid] = conn
-            self.runtimes[pid] = Path(request["connection_file"]).parent
+            self.kernels[pid] = (conn, runtime)
             self._send(conn, {"pid": pid})
 
-    def _fork(self, request: dict[str, Any]) -> int:
+    def _fork(self, request: dict[str, Any]) -> tuple[int, Path]:
         runtime, scratch = validate(request, self.base)
         pid = os.fork()
         if pid == 0:
@@ -338,10 +341,10 @@ class Host:
                 print(f"cm-academy kernel host: {exc}", file=sys.stderr)
             finally:
                 os._exit(code)
-        return pid
+        return pid, runtime
 
     def _hang_up(self, conn: socket.socket) -> None:
-        for pid, owner in list(self.kernels.items()):
+        for pid, (owner, _) in list(self.kernels.items()):
             if owner is conn:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
@@ -355,12 +358,11 @@ class Host:
                 return
             if pid == 0:
                 return
-            runtime = self.runtimes.pop(pid, None)
-            if runtime is not None:
+            kernel = self.kernels.pop(pid, None)
+            if kernel is not None:
+                conn, runtime = kernel
                 with contextlib.suppress(OSError):
-                    (self.base / f"{STAGE}-{runtime.name}").rmdir()
-            conn = self.kernels.pop(pid, None)
-            if conn is not None:
+                    stage_dir(self.base, runtime).rmdir()
                 self._send(conn, {"exit": os.waitstatus_to_exitcode(status)})
                 self._close(conn)
 
