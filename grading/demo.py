@@ -25,17 +25,24 @@ from typing import Any, Final
 import nbformat
 
 from casebank.errors import CmAcademyError
-from grading.certify import STATUS_CERTIFIED, STATUS_FAILED, certify
-from grading.collect import collect
-from grading.course import Course, gradebook, init_course, release
-from grading.exams import _bank
-from grading.grade import Outcome, grade_exam
-from grading.roster import import_roster
+from grading.certification.certify import certify
+from grading.exams import exam_bank
+from grading.exams.simulate import simulated_submission
+from grading.pipeline.collect import collect
+from grading.pipeline.course import Course, init_course
+from grading.pipeline.grade import grade_exam
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.release import release
+from grading.pipeline.roster import import_roster
+from grading.pipeline.submission import Outcome
 from grading.scheme import load_scheme
-from grading.simulate import simulated_submission
+from grading.settings import DEFAULT_WORKERS
+from grading.status import DecisionStatus
 
 DEMO_EXAM: Final = "assoc"
 DEMO_SEED: Final = 20261127
+#: Size of the simulated cohort.
+DEMO_TRAINEES: Final = 30
 ORG_UNITS: Final = ("杭州分行", "宁波分行", "温州分行", "总行公司业务部")
 SURNAMES: Final = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN: Final = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
@@ -47,7 +54,7 @@ class DemoError(CmAcademyError):
 
 
 def _client_facts(client_id: str) -> dict[str, Any]:
-    bank = _bank(None)
+    bank = exam_bank(None)
     client = bank.clients.set_index("client_id").loc[client_id]
     sales = bank.sales[bank.sales["client_id"] == client_id].sort_values("year")
     return {
@@ -113,9 +120,9 @@ def _roster(path: Path, n: int, rng: random.Random) -> list[str]:
 
 def run_demo(
     out: Path,
-    trainees: int = 30,
+    trainees: int = DEMO_TRAINEES,
     *,
-    workers: int = 2,
+    workers: int = DEFAULT_WORKERS,
     seed: int = DEMO_SEED,
     step: Callable[[str], None] | None = None,
     reporter: Callable[[Course, str, Path], Any] | None = None,
@@ -149,12 +156,31 @@ def run_demo(
     release(course, DEMO_EXAM)
 
     say(f"simulating {trainees} trainees")
-    source = nbformat.read(course.source(DEMO_EXAM) / f"{DEMO_EXAM}.ipynb", as_version=4)
-    inbox = out / "inbox"
-    skills = {t: rng.uniform(0.35, 0.98) for t in ids}
-    reports: dict[str, str] = {}
+    reports = _simulate(course, out / "inbox", ids, rng)
+
+    say("grading (sandboxed, in parallel)")
+    result = DemoResult(out, course)
+    result.outcomes = grade_exam(course.but(workers=workers), DEMO_EXAM)
+
+    say("scoring the reports with the demo stand-in")
+    _score_reports(course, reports, {o.trainee for o in result.outcomes if o.score is not None})
+
+    say("certifying")
+    decisions = certify(course, DEMO_EXAM, today=today, reason="demo: reports scored by the stand-in")
+    result.decisions = {str(status): sum(d.status == status for d in decisions) for status in DecisionStatus}
+    if reporter is not None:
+        say("writing reports, register, portal and certificates")
+        result.reports = reporter(course, DEMO_EXAM, out)
+    return result
+
+
+def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -> dict[str, str]:
+    """Write one simulated submission per trainee, collect them; return each one's report text."""
     from grading.exams import variant_for
 
+    source = nbformat.read(course.source(DEMO_EXAM) / f"{DEMO_EXAM}.ipynb", as_version=4)
+    skills = {t: rng.uniform(0.35, 0.98) for t in ids}
+    reports: dict[str, str] = {}
     for trainee in ids:
         nb = simulated_submission(DEMO_EXAM, trainee, skills[trainee], rng, source)
         report = simulated_report(variant_for(DEMO_EXAM, trainee).roles["needs"], skills[trainee], rng)
@@ -166,15 +192,13 @@ def run_demo(
         nbformat.write(nb, inbox / trainee / DEMO_EXAM / f"{DEMO_EXAM}.ipynb")
     collect(course, DEMO_EXAM, inbox)
     shutil.rmtree(inbox)
+    return reports
 
-    say("grading (sandboxed, in parallel)")
-    result = DemoResult(out, course)
-    result.outcomes = grade_exam(course, DEMO_EXAM, workers=workers)
 
-    say("scoring the reports with the demo stand-in")
+def _score_reports(course: Course, reports: dict[str, str], graded: set[str]) -> None:
+    """Enter the stand-in's score of each graded trainee's report as its manual grade."""
     level = load_scheme().level_for_exam(DEMO_EXAM)
     manual = next(item for item in level.blueprint if item.manual)
-    graded = {o.trainee for o in result.outcomes if o.score is not None}
     with gradebook(course.db_url) as gb:
         for trainee, text in reports.items():
             if trainee in graded:
@@ -182,14 +206,3 @@ def run_demo(
                 grade.manual_score = standin_report_score(text)
                 grade.needs_manual_grade = False
         gb.db.commit()
-
-    say("certifying")
-    decisions = certify(course, DEMO_EXAM, today=today, reason="demo: reports scored by the stand-in")
-    result.decisions = {
-        status: sum(d.status == status for d in decisions)
-        for status in (STATUS_CERTIFIED, STATUS_FAILED, "pending")
-    }
-    if reporter is not None:
-        say("writing reports, register, portal and certificates")
-        result.reports = reporter(course, DEMO_EXAM, out)
-    return result

@@ -26,10 +26,12 @@ from pathlib import Path
 
 import nbformat
 
-from grading.collect import collect
-from grading.course import Course, gradebook, init_course, release, run_nbgrader, tool_env
-from grading.roster import import_roster
-from grading.simulate import simulated_submission
+from grading.exams.simulate import simulated_submission
+from grading.pipeline.collect import collect
+from grading.pipeline.course import Course, init_course
+from grading.pipeline.gradebook import gradebook, run_nbgrader, tool_env
+from grading.pipeline.release import release
+from grading.pipeline.roster import import_roster
 
 
 def scores(course: Course, exam: str) -> dict[str, float]:
@@ -87,7 +89,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
         baseline, ours, fresh = prepare(Path(tmp), args.trainees, args.exam, args.seed)
         start = time.perf_counter()
-        done = run_nbgrader(baseline, "autograde", args.exam)
+        done = run_nbgrader(baseline.root, "autograde", args.exam)
         nbgrader_seconds = time.perf_counter() - start
         if done.returncode != 0:
             sys.exit(f"nbgrader autograde failed:\n{done.stderr[-2000:]}")

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from grading.course import tool_env
 from grading.demo import run_demo
+from grading.pipeline.gradebook import tool_env
 from grading.reports.data import gather
 from grading.reports.render import TRAINEE_TEMPLATE
 from grading.scheme import load_scheme

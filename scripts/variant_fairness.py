@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from grading.exams import EXAMS
-from grading.simulate import variant_spread
+from grading.exams.simulate import variant_spread
 
 
 def main() -> None:

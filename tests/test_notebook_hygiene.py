@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grading.nbhygiene import committed_notebooks, notebook_problems
+from grading.pipeline.nbhygiene import committed_notebooks, notebook_problems
 from tests.conftest import ROOT
 
 

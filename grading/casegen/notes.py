@@ -83,6 +83,22 @@ def _who(rng: random.Random, people: list[dict[str, str | int]]) -> str:
     )
 
 
+def _signal_text(
+    text: str, code: str, truth: Truth, people: list[dict[str, str | int]], complaints: list[Row]
+) -> str:
+    """A churn signal's sentence with the client's own facts filled in."""
+    if code == "key_person_left":
+        person = next(pp for pp in people if pp["person_id"] == truth.left_person)
+        return text.format(title=person["title"], name=person["name"], left=person["left_on"], who="{who}")
+    if code == "complaint_escalated":
+        return text.format(
+            category=next(c["category"] for c in complaints if c["escalated"] == "true"), who="{who}"
+        )
+    if code == "product_closed":
+        return text.format(product=truth.closed_product, who="{who}")
+    return text
+
+
 def note_rows(
     rng: random.Random,
     p: Profile,
@@ -109,19 +125,7 @@ def note_rows(
     for code in truth.latent:
         (recent if code == "idle_cash" else sentences).append(rng.choice(LATENT[code]))
     for code in sorted(truth.signals):
-        text = rng.choice(SIGNAL_HINTS[code])
-        if code == "key_person_left":
-            person = next(pp for pp in people if pp["person_id"] == truth.left_person)
-            text = text.format(
-                title=person["title"], name=person["name"], left=person["left_on"], who="{who}"
-            )
-        elif code == "complaint_escalated":
-            text = text.format(
-                category=next(c["category"] for c in complaints if c["escalated"] == "true"), who="{who}"
-            )
-        elif code == "product_closed":
-            text = text.format(product=truth.closed_product, who="{who}")
-        recent.append(text)
+        recent.append(_signal_text(rng.choice(SIGNAL_HINTS[code]), code, truth, people, complaints))
     sentences += rng.sample(FILLER, rng.randint(2, 3))
     rng.shuffle(sentences)
     rng.shuffle(recent)

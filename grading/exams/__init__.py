@@ -1,7 +1,7 @@
 """Exam definitions: how each exam's variants are drawn and what each question expects.
 
 An exam is a folder ``assignments/<exam>/`` holding the nbgrader source notebook, and a module
-here with the same name that provides ``BLUEPRINT`` (a `grading.variants.Blueprint`) and
+here with the same name that provides ``BLUEPRINT`` (a `grading.exams.variants.Blueprint`) and
 ``expected(bank, truth, variant) -> dict[question, Expected]``.
 """
 
@@ -20,8 +20,8 @@ from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank, load_bank
 from casebank.selfcheck import KIND_NUMBER, SelfCheckError, canonical
+from grading.exams.variants import Blueprint, draw_variant
 from grading.keys import DEFAULT_KEY_DIR, load_truth
-from grading.variants import Blueprint, draw_variant
 
 ASSIGNMENTS_DIR: Final = Path(__file__).resolve().parents[2] / "assignments"
 EXAMS: Final = ("assoc", "senior")
@@ -91,13 +91,14 @@ def exam_definition(name: str) -> ExamDefinition:
 
 
 @cache
-def _bank(bank_dir: str | None) -> CaseBank:
+def exam_bank(bank_dir: str | None) -> CaseBank:
+    """The validated case bank exams draw from (None: the shipped one), read once per process."""
     return load_bank(bank_dir, validate=True)
 
 
 def variant_for(exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None) -> Variant:
     """The variant of ``exam`` for ``trainee`` on the given (default: shipped) bank."""
-    bank = _bank(bank_dir)
+    bank = exam_bank(bank_dir)
     truth = load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
     return draw_variant(exam, trainee, bank, truth, exam_definition(exam).blueprint)
 
@@ -106,7 +107,7 @@ def expected_answers(
     exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None
 ) -> dict[str, Expected]:
     """The expected answers of ``trainee``'s variant of ``exam``."""
-    bank = _bank(bank_dir)
+    bank = exam_bank(bank_dir)
     truth = load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
     definition = exam_definition(exam)
     variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)

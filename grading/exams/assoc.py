@@ -18,12 +18,12 @@ from casebank.exam import Variant
 from casebank.load import CaseBank
 from casebank.selfcheck import KIND_LIST, KIND_MAPPING, KIND_NUMBER, KIND_SET, KIND_TEXT
 from grading.exams import Expected, bankwide
+from grading.exams.variants import Blueprint, Role
 from grading.keys import truth_codes
 from grading.methods import value
 from grading.methods.information import stale_names
 from grading.methods.needs import NEEDS_BY_CODE
 from grading.methods.relationship import SIGNALS_BY_CODE
-from grading.variants import Blueprint, Role
 
 BLUEPRINT: Final = Blueprint(
     roles=(
@@ -82,7 +82,7 @@ def mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str,
 
     Some mistakes coincide with the right answer for some variants (a trainee who ignores the
     disclosed wallet is right when it was not disclosed); how often they do is what makes
-    variants more or less forgiving, which `grading.simulate` measures.
+    variants more or less forgiving, which `grading.exams.simulate` measures.
     """
     right = expected(bank, truth, variant)
     portfolio = list(variant.portfolio)

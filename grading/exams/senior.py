@@ -22,13 +22,13 @@ from casebank.exam import Variant
 from casebank.load import CaseBank
 from casebank.selfcheck import KIND_LIST, KIND_NUMBER, KIND_SET, KIND_TEXT
 from grading.exams import Expected, bankwide
+from grading.exams.variants import Blueprint, Role
 from grading.keys import truth_codes
 from grading.methods import appraisal, planning, value
 from grading.methods import portfolio as key_accounts
 from grading.methods.information import stale_key_people
 from grading.methods.needs import NEEDS_BY_CODE
 from grading.methods.relationship import RISK_HIGH, RISK_LOW, RISK_MEDIUM, risk_band
-from grading.variants import Blueprint, Role
 
 HOURS_AVAILABLE: Final = 20.0
 TRAINING_HOURS: Final = 46.0

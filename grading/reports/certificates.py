@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from grading.reports.data import STATUS_EXPIRED, STATUS_REVOKED, STATUS_VALID, DecisionRecord
+from grading.reports.data import DecisionRecord
 from grading.reports.errors import ReportError
 from grading.reports.signing import (
     did_key,
@@ -32,8 +32,8 @@ from grading.reports.signing import (
     signing_key_path,
 )
 from grading.scheme import Scheme
+from grading.status import CertificateStatus
 
-STATUS_TAMPERED: Final = "tampered"
 CONTEXTS: Final = (
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -188,7 +188,7 @@ class Verification:
     @property
     def valid(self) -> bool:
         """Whether the certificate is genuine, current and not revoked."""
-        return self.status == STATUS_VALID
+        return self.status == CertificateStatus.VALID
 
 
 def trusted_key(public_key: Path | None, portal: Path | None) -> Ed25519PublicKey:
@@ -238,8 +238,8 @@ def revoked_ids(source: Path, key: Ed25519PublicKey) -> set[str]:
 
 def course_revocations(course_dir: Path, certificate_id: str) -> str:
     """Why the course's records no longer back ``certificate_id`` (empty when they do)."""
-    from grading.course import Course
-    from grading.records import Decision, open_engine, session
+    from grading.pipeline.course import Course
+    from grading.pipeline.records import Decision, open_engine, session
 
     engine = open_engine(Course.open(course_dir).db_url)
     with session(engine) as s:
@@ -287,22 +287,28 @@ def verify_certificate(
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return Verification(STATUS_TAMPERED, "", f"{path}: not a readable certificate (not JSON)")
+        return Verification(CertificateStatus.TAMPERED, "", f"{path}: not a readable certificate (not JSON)")
     problem = proof_problem(document, key)
     cert_id = str(document.get("certificateId", "")) if isinstance(document, dict) else ""
     if problem:
-        return Verification(STATUS_TAMPERED, cert_id, f"{path.name}: {problem}")
+        return Verification(CertificateStatus.TAMPERED, cert_id, f"{path.name}: {problem}")
     subject = document["credentialSubject"]
     names = {i["identityType"]: i["identityHash"] for i in subject.get("identifier", [])}
     who = f"{names.get('name', '?')} ({names.get('studentId', '?')}), {subject['achievement']['name']}"
     if revocations is not None and cert_id in revoked_ids(revocations, key):
-        return Verification(STATUS_REVOKED, cert_id, f"{cert_id}: {who}: revoked (listed in {revocations})")
+        return Verification(
+            CertificateStatus.REVOKED, cert_id, f"{cert_id}: {who}: revoked (listed in {revocations})"
+        )
     if course_dir is not None:
         why = course_revocations(course_dir, cert_id)
         if why:
-            return Verification(STATUS_REVOKED, cert_id, f"{cert_id}: {who}: {why}")
+            return Verification(CertificateStatus.REVOKED, cert_id, f"{cert_id}: {who}: {why}")
     until = dt.date.fromisoformat(str(document["validUntil"])[:10])
     day = today or dt.date.today()
     if day > until:
-        return Verification(STATUS_EXPIRED, cert_id, f"{cert_id}: {who}: expired on {until.isoformat()}")
-    return Verification(STATUS_VALID, cert_id, f"{cert_id}: {who}: valid until {until.isoformat()}")
+        return Verification(
+            CertificateStatus.EXPIRED, cert_id, f"{cert_id}: {who}: expired on {until.isoformat()}"
+        )
+    return Verification(
+        CertificateStatus.VALID, cert_id, f"{cert_id}: {who}: valid until {until.isoformat()}"
+    )

@@ -14,23 +14,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from grading.certification.similarity import similar_reports
 from grading.reports.errors import ReportError
 from grading.scheme import Level
-from grading.similarity import similar_reports
+from grading.status import CertificateStatus, DecisionStatus
 
 if TYPE_CHECKING:
-    from grading.course import Course
+    from grading.pipeline.course import Course
 
-# Decisions as `grading.certify` records them. Not imported from there: report workers import
-# this module, and grading.certify pulls in nbgrader, which a worker never needs.
-STATUS_CERTIFIED: Final = "certified"
-STATUS_FAILED: Final = "failed"
-STATUS_PENDING: Final = "pending"
-STATUS_VALID: Final = "valid"
-STATUS_EXPIRED: Final = "expired"
-STATUS_REVOKED: Final = "revoked"
+# Decisions as `grading.certification.certify` records them. Not imported from there: report workers import
+# this module, and grading.certification.certify pulls in nbgrader, which a worker never needs.
 #: Register statuses, in the order the portal's filter lists them.
-REGISTER_STATUSES: Final = (STATUS_VALID, STATUS_EXPIRED, STATUS_REVOKED, STATUS_PENDING, STATUS_FAILED)
 
 OUTCOME_RIGHT: Final = "right"
 OUTCOME_PARTIAL: Final = "partial"
@@ -96,13 +90,13 @@ class DecisionRecord:
 
     def certificate_status(self, today: dt.date) -> str:
         """Register status on ``today``: valid, expired, revoked, pending or failed."""
-        if self.status != STATUS_CERTIFIED:
+        if self.status != DecisionStatus.CERTIFIED:
             return self.status
         if self.revoked:
-            return STATUS_REVOKED
+            return CertificateStatus.REVOKED
         if self.expires_on is not None and today > self.expires_on:
-            return STATUS_EXPIRED
-        return STATUS_VALID
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
 
     @property
     def share(self) -> float:
@@ -239,7 +233,7 @@ def decision_records(
         level_of: scheme level id -> level (for competency order).
         exam: only this exam's decisions when given.
     """
-    from grading.records import Decision, Trainee, open_engine, session
+    from grading.pipeline.records import Decision, Trainee, open_engine, session
 
     engine = open_engine(db_url)
     records = []
@@ -278,7 +272,7 @@ def decision_records(
 
 def issued_certificate_ids(db_url: str) -> set[str]:
     """Every certificate id the audit trail records as issued or revoked, current or not."""
-    from grading.records import AuditEntry, open_engine, session
+    from grading.pipeline.records import AuditEntry, open_engine, session
 
     engine = open_engine(db_url)
     ids: set[str] = set()
@@ -296,7 +290,7 @@ def issued_certificate_ids(db_url: str) -> set[str]:
 
 def revoked_certificate_ids(records: list[DecisionRecord], issued: set[str]) -> list[str]:
     """Certificates no longer good: revoked, or issued once and no longer held by a decision."""
-    held = {r.certificate_id for r in records if r.certificate_id and r.status == STATUS_CERTIFIED}
+    held = {r.certificate_id for r in records if r.certificate_id and r.status == DecisionStatus.CERTIFIED}
     revoked = {r.certificate_id for r in records if r.certificate_id and r.revoked}
     return sorted(revoked | (issued - held))
 
@@ -318,7 +312,7 @@ def question_titles(notebook: Path) -> dict[str, str]:
 
 def question_grades(db_url: str, exam: str) -> tuple[dict[str, dict[str, float | None]], dict[str, dt.date]]:
     """Per trainee: question -> points earned (None while waiting for a manual grade); and exam days."""
-    from grading.course import gradebook
+    from grading.pipeline.gradebook import gradebook
 
     grades: dict[str, dict[str, float | None]] = {}
     days: dict[str, dt.date] = {}
@@ -342,12 +336,11 @@ def variant_strata(course: Course, exam: str, trainees: list[str]) -> tuple[str,
     Returns:
         (role name, trainee -> industry).
     """
-    from grading.exams import _bank, exam_definition, variant_for
+    from grading.exams import exam_bank, exam_definition, variant_for
 
     role = exam_definition(exam).blueprint.roles[0].name
-    bank_dir = course.settings.get("bank_dir") or None
-    key_dir = course.settings.get("key_dir") or None
-    industry = _bank(bank_dir).clients.set_index("client_id")["industry"].astype(str)
+    bank_dir, key_dir = course.settings.bank_dirs
+    industry = exam_bank(bank_dir).clients.set_index("client_id")["industry"].astype(str)
     strata = {t: str(industry[variant_for(exam, t, bank_dir, key_dir).roles[role]]) for t in trainees}
     return role, strata
 
@@ -358,7 +351,6 @@ def gather(
     level: Level,
     level_of: dict[str, Level],
     today: dt.date,
-    db_url: str | None = None,
 ) -> tuple[CohortResults, str]:
     """Read one exam's decisions, grades and variant strata from the course.
 
@@ -368,7 +360,7 @@ def gather(
     Raises:
         ReportDataError: no decisions for the exam yet.
     """
-    url = db_url or course.db_url
+    url = course.db_url
     decisions = decision_records(url, level_of, exam)
     if not decisions:
         raise ReportDataError(

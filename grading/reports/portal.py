@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import quote
 
-from grading.reports.data import REGISTER_STATUSES, STATUS_VALID, DecisionRecord
+from grading.reports.data import DecisionRecord
 from grading.reports.messages import Messages
 from grading.reports.render import write_text
 from grading.scheme import Scheme
+from grading.status import REGISTER_STATUSES, CertificateStatus
 
 EXPIRING_DAYS: Final = 90
 INDEX: Final = "index.html"
@@ -113,7 +114,7 @@ def portal_entries(
                 r,
                 level.name_zh if lang == "zh" else level.name_en,
                 status,
-                status == STATUS_VALID and days is not None and 0 <= days <= EXPIRING_DAYS,
+                status == CertificateStatus.VALID and days is not None and 0 <= days <= EXPIRING_DAYS,
                 f"../reports/{quote(r.exam)}/{quote(r.trainee)}.html" if report.is_file() else "",
                 f"../reports/{quote(r.exam)}/{quote(r.trainee)}.pdf"
                 if report.with_suffix(".pdf").is_file()
@@ -153,7 +154,7 @@ def index_page(
     t = msg.text
     units = sorted({e.record.org_unit for e in entries})
     levels = sorted({(e.record.level, e.level_name) for e in entries})
-    statuses = [(s, t(f"status.{s}")) for s in REGISTER_STATUSES]
+    statuses = [(str(s), t(f"status.{s}")) for s in REGISTER_STATUSES]
     filters = (
         '<div class="filters">'
         f'<input id="search" type="search" placeholder="{esc(t("portal.search"))}" aria-label="{esc(t("portal.search"))}">'

@@ -6,10 +6,7 @@ section says lives here, with every fixed text from the message catalogue.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -27,73 +24,20 @@ from grading.reports.cohort import (
     pass_rate,
 )
 from grading.reports.data import CohortResults, TraineeResult
+from grading.reports.html import badge, chart_language, esc, facts, figure, num, pct, points, table
 from grading.reports.messages import Messages
 from grading.reports.modules import modules_for
 from grading.scheme import Level, Scheme, load_scheme
+from grading.status import DecisionStatus
 
 #: A competency at or above this share counts as a strength.
 STRENGTH_SHARE: Final = 0.80
-DECIDED: Final = ("certified", "failed")
+DECIDED: Final = (DecisionStatus.CERTIFIED, DecisionStatus.FAILED)
 
 
 @cache
 def _scheme() -> Scheme:
     return load_scheme()
-
-
-def esc(value: object) -> str:
-    """HTML-escape any value's text."""
-    return html.escape(str(value))
-
-
-def pct(share: float | None) -> str:
-    """A share as a whole percentage (``—`` when undefined)."""
-    return "—" if share is None else f"{share:.0%}"
-
-
-def num(value: float | None, digits: int = 2) -> str:
-    """A number with ``digits`` decimals (``—`` when undefined)."""
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
-def points(value: float | None) -> str:
-    """Points without a needless ``.0``."""
-    return "—" if value is None else f"{value:g}"
-
-
-def badge(kind: str, label: str) -> str:
-    """A coloured label; ``kind`` is a CSS class (status or outcome)."""
-    return f'<span class="badge {esc(kind)}">{esc(label)}</span>'
-
-
-def table(
-    headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[int] = (), cls: str = ""
-) -> str:
-    """An HTML table; cells are given as HTML, columns in ``numeric`` right-aligned."""
-
-    def cell(tag: str, i: int, content: str) -> str:
-        return f'<{tag} class="num">{content}</{tag}>' if i in numeric else f"<{tag}>{content}</{tag}>"
-
-    head = "".join(cell("th", i, esc(h)) for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def figure(png: bytes, alt: str) -> str:
-    """An image embedded in the page itself (base64), with a text alternative."""
-    data = base64.b64encode(png).decode()
-    return f'<figure><img alt="{esc(alt)}" src="data:image/png;base64,{data}"></figure>'
-
-
-def facts(pairs: Iterable[tuple[str, str]]) -> str:
-    """A two-column table of label and HTML value."""
-    rows = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in pairs)
-    return f'<table class="facts">{rows}</table>'
-
-
-def chart_language(msg: Messages) -> Messages:
-    """The language of chart labels: the report's, or English when no font has Chinese glyphs."""
-    return Messages("en") if msg.lang == "zh" and charts.cjk_font() is None else msg
 
 
 @dataclass(frozen=True)
@@ -234,7 +178,11 @@ class TraineeReport(_Common):
             ]
         else:
             pairs.append((t("report.certificate"), esc(t("report.no_certificate"))))
-        note = f"<p class='note'>{esc(t('report.pending_note'))}</p>" if d.status == "pending" else ""
+        note = (
+            f"<p class='note'>{esc(t('report.pending_note'))}</p>"
+            if d.status == DecisionStatus.PENDING
+            else ""
+        )
         return HTML(f"<h2>{esc(t('report.decision'))}</h2>" + facts(pairs) + note)
 
     def strengths_and_gaps(self) -> HTML:
@@ -314,9 +262,7 @@ class CohortReport(_Common):
         """Title, exam and counts with the pass rate."""
         t = self.msg.text
         statuses = [r.decision.status for r in self.cohort.trainees]
-        counts = ", ".join(
-            f"{esc(t(f'decision.{s}'))} {statuses.count(s)}" for s in ("certified", "failed", "pending")
-        )
+        counts = ", ".join(f"{esc(t(f'decision.{s}'))} {statuses.count(s)}" for s in DecisionStatus)
         return HTML(
             f"<h1>{esc(t('cohort.title'))}</h1>"
             + facts(

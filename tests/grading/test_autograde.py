@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 
-from grading.autograde import FastMetadataValidator
+from grading.pipeline.autograde import FastMetadataValidator
 
 EXAM = Path(__file__).resolve().parents[2] / "assignments" / "assoc" / "assoc.ipynb"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.course import Course, CourseError, ReleaseError, init_course, release
 from grading.exams import expected_answers
+from grading.pipeline.course import Course, CourseError, init_course
+from grading.pipeline.release import ReleaseError, release
 from tests.conftest import Cli
 
 
@@ -18,7 +19,7 @@ def test_init_creates_an_nbgrader_course(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     course = Course.open(tmp_path / "c")
     assert (course.root / "nbgrader_config.py").is_file()
-    assert "grading.autograde.JudgeAnswers" in (course.root / "nbgrader_config.py").read_text()
+    assert "grading.pipeline.autograde.JudgeAnswers" in (course.root / "nbgrader_config.py").read_text()
     assert "assoc" in course.exams()
     assert json.loads((course.source("assoc") / "variants.json").read_text()) == {}
 
@@ -59,7 +60,7 @@ def test_release_refuses_to_ship_a_leak(tmp_path: Path, leak: str) -> None:
     from nbgrader.api import Gradebook
     from nbgrader.utils import setenv
 
-    from grading.course import tool_env
+    from grading.pipeline.gradebook import tool_env
 
     with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:
         gb.update_or_create_student("t001")

@@ -9,10 +9,12 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grading.course import Course, init_course, release, run_nbgrader, tool_env
 from grading.exams import EXAMS, expected_answers
+from grading.exams.simulate import right_and_wrong
+from grading.pipeline.course import Course, init_course
+from grading.pipeline.gradebook import run_nbgrader, tool_env
+from grading.pipeline.release import release
 from grading.scheme import load_scheme
-from grading.simulate import right_and_wrong
 
 FULL_MARKS = ("t001", "t002", "t003")
 SILENCE_TRACEBACKS = """
@@ -83,7 +85,7 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         answer_cell(nb, first_question).source = hostile
         submit(course, exam, trainee, nb)
 
-    done = run_nbgrader(course, "autograde", exam)
+    done = run_nbgrader(course.root, "autograde", exam)
     assert done.returncode == 0, done.stdout + done.stderr
     scores: dict[str, dict[str, float]] = {}
     with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from grading.similarity import jaccard, ngrams, pairs_from_texts, similar_reports
+from grading.certification.similarity import jaccard, ngrams, pairs_from_texts, similar_reports
 from tests.grading.pipeline.conftest import EXAM, make_course, put
 
 REPORT = (

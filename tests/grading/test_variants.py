@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grading.exams import EXAMS, expected_answers, variant_for
-from grading.simulate import variant_spread
+from grading.exams.simulate import variant_spread
 
 
 @pytest.mark.parametrize("exam", EXAMS)

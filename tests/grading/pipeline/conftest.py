@@ -7,10 +7,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.collect import collect
-from grading.course import Course, init_course, release
-from grading.grade import Outcome, grade_exam
-from grading.roster import import_roster
+from grading.pipeline.collect import collect
+from grading.pipeline.course import Course, init_course
+from grading.pipeline.grade import grade_exam
+from grading.pipeline.release import release
+from grading.pipeline.roster import import_roster
+from grading.pipeline.submission import Outcome
 from tests.pg import postgres_server
 
 EXAM = "assoc"
@@ -41,9 +43,9 @@ def put(inbox: Path, trainee: str, nb: nbformat.NotebookNode | None = None, raw:
 def make_course(
     root: Path, ids: list[str], db_url: str | None = None
 ) -> tuple[Course, nbformat.NotebookNode, nbformat.NotebookNode]:
-    course = init_course(root / "course")
-    import_roster(course, write_roster(root / "roster.csv", ids), db_url)
-    release(course, EXAM, db_url=db_url)
+    course = init_course(root / "course").but(db_url=db_url)
+    import_roster(course, write_roster(root / "roster.csv", ids))
+    release(course, EXAM)
     source = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
     blank = nbformat.read(course.root / "release" / EXAM / f"{EXAM}.ipynb", as_version=4)
     return course, source, blank
@@ -88,7 +90,7 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
         answer_cell(nb, "q1_abc_tiers-answer").source += code
         put(inbox, trainee, nb)
     collect(course, EXAM, inbox)
-    outcomes = grade_exam(course, EXAM, workers=2, timeout=5)
+    outcomes = grade_exam(course.but(workers=2, timeout=5), EXAM)
     return Cohort(course, {o.trainee: o for o in outcomes})
 
 

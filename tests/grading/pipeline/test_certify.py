@@ -8,10 +8,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from grading.certify import STATUS_CERTIFIED, STATUS_FAILED, STATUS_PENDING, certify, evaluate, revoke
-from grading.course import gradebook
-from grading.records import Decision, open_engine, session
+from grading.certification.certify import (
+    certify,
+    evaluate,
+    revoke,
+)
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.records import Decision, open_engine, session
 from grading.scheme import load_scheme
+from grading.status import DecisionStatus
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, Cohort
 
@@ -31,26 +36,26 @@ def grades(auto: float, manual: float | None) -> dict[str, tuple[float | None, b
 
 def test_waiting_for_manual_grading_is_pending_not_failed() -> None:
     status, why, _, _ = evaluate(LEVEL, grades(1.0, None))
-    assert status == STATUS_PENDING and "q13_evaluation_report" in why
+    assert status == DecisionStatus.PENDING and "q13_evaluation_report" in why
 
 
 def test_all_minimums_met_is_certified() -> None:
-    assert evaluate(LEVEL, grades(1.0, 8))[0] == STATUS_CERTIFIED
+    assert evaluate(LEVEL, grades(1.0, 8))[0] == DecisionStatus.CERTIFIED
 
 
 def test_overall_below_minimum_fails() -> None:
     status, why, _, _ = evaluate(LEVEL, grades(0.6, 6))
-    assert status == STATUS_FAILED and "overall" in why
+    assert status == DecisionStatus.FAILED and "overall" in why
 
 
 def test_one_competency_below_minimum_fails_despite_a_high_total() -> None:
     status, why, results, _ = evaluate(LEVEL, grades(1.0, 4))
-    assert status == STATUS_FAILED and "report" in why
+    assert status == DecisionStatus.FAILED and "report" in why
     assert results["report"].share == 0.4 and not results["report"].passed
 
 
 def test_submission_needing_attention_is_pending() -> None:
-    assert evaluate(LEVEL, grades(1.0, 9), attention="crashed: kernel died")[0] == STATUS_PENDING
+    assert evaluate(LEVEL, grades(1.0, 9), attention="crashed: kernel died")[0] == DecisionStatus.PENDING
 
 
 @pytest.mark.slow
@@ -60,8 +65,8 @@ def test_certify_records_decisions_and_audits_changes(cohort: Cohort, cli: Cli) 
     engine = open_engine(cohort.course.db_url)
     with session(engine) as s:
         decisions = {d.trainee: d.status for d in s.query(Decision)}
-    assert decisions["good"] == STATUS_PENDING
-    assert decisions["crash"] == STATUS_PENDING
+    assert decisions["good"] == DecisionStatus.PENDING
+    assert decisions["crash"] == DecisionStatus.PENDING
 
     with gradebook(cohort.course.db_url) as gb:
         for trainee, score in (("good", 9.0), ("blank", 9.0)):
@@ -73,8 +78,8 @@ def test_certify_records_decisions_and_audits_changes(cohort: Cohort, cli: Cli) 
         r.trainee: r
         for r in certify(cohort.course, EXAM, today=dt.date(2026, 11, 26), reason="report graded")
     }
-    assert results["good"].status == STATUS_CERTIFIED, results["good"]
-    assert results["blank"].status == STATUS_FAILED
+    assert results["good"].status == DecisionStatus.CERTIFIED, results["good"]
+    assert results["blank"].status == DecisionStatus.FAILED
     with session(engine) as s:
         good = s.get(Decision, (EXAM, "good"))
         cert_id = good.certificate_id
@@ -112,7 +117,7 @@ def test_audit_trail_is_append_only(cohort: Cohort) -> None:
 
 @pytest.mark.slow
 def test_audit_trail_is_append_only_in_postgresql(pg_url: str) -> None:
-    from grading.records import audit
+    from grading.pipeline.records import audit
 
     engine = open_engine(pg_url)
     with session(engine) as s:
@@ -122,7 +127,7 @@ def test_audit_trail_is_append_only_in_postgresql(pg_url: str) -> None:
 
 
 def test_revoke_needs_a_reason_and_a_known_certificate(cli: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from grading.course import init_course
+    from grading.pipeline.course import init_course
 
     course = init_course(tmp_path / "c")
     assert cli("certificate", "revoke", "CMA-X", "--course", course.root, "--reason", " ").exit_code == 1

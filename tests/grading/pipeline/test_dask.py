@@ -22,14 +22,18 @@ from distributed import Client
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from grading.certify import certify
-from grading.cluster import ClusterError, JobLost, check_workers, connect, map_jobs
-from grading.collect import TIMESTAMP_FILE, collect
-from grading.course import Course, gradebook, init_course, release, tool_env
-from grading.grade import GradingError, Outcome, _check_grading_worker, grade_exam
+from grading.certification.certify import certify
+from grading.exams.simulate import simulated_submission
+from grading.jobs.dask import ClusterError, JobLost, check_workers, connect, map_jobs
+from grading.pipeline.collect import TIMESTAMP_FILE, collect
+from grading.pipeline.course import Course, init_course
+from grading.pipeline.grade import GradingError, check_grading_worker, grade_exam
+from grading.pipeline.gradebook import gradebook, tool_env
+from grading.pipeline.release import release
+from grading.pipeline.roster import import_roster
+from grading.pipeline.submission import Outcome
 from grading.reports.build import generate_reports
-from grading.roster import import_roster
-from grading.simulate import simulated_submission
+from grading.settings import Settings
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, answer_cell, write_roster
 
@@ -164,7 +168,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory, scheduler: str, pg_url: str
     root = tmp_path_factory.mktemp("graded")
     inbox = root / "inbox"
     local = make_course(root / "local", inbox, None)
-    outcomes = grade_exam(local, EXAM, workers=2)
+    outcomes = grade_exam(local.but(workers=2), EXAM)
     course = make_course(root / "cluster", inbox, new_database(pg_url, "dask_gradebook"))
     wait_for_cluster(scheduler)
     done = subprocess.run(
@@ -206,7 +210,7 @@ def test_unsafe_no_sandbox_reaches_the_workers(graded: Graded, scheduler: str, t
     nbformat.write(nb, resubmitted / f"{EXAM}.ipynb")
     (resubmitted / TIMESTAMP_FILE).write_text("2099-01-01 00:00:00.000000 UTC", encoding="utf-8")
     assert IMPORTER in collect(graded.course, EXAM, tmp_path / "inbox").collected
-    outcomes = {o.trainee: o for o in grade_exam(graded.course, EXAM, sandbox=False, scheduler=scheduler)}
+    outcomes = {o.trainee: o for o in grade_exam(graded.course.but(sandbox=False, scheduler=scheduler), EXAM)}
     assert outcomes[IMPORTER].status == "graded", outcomes[IMPORTER].reason
 
 
@@ -250,7 +254,11 @@ def test_reports_on_the_cluster_equal_the_local_ones(
 @pytest.mark.slow
 def test_a_worker_that_cannot_see_the_course_is_named(scheduler: str, tmp_path: Path) -> None:
     with connect(wait_for_cluster(scheduler)) as client, pytest.raises(ClusterError) as raised:
-        check_workers(client, _check_grading_worker, str(tmp_path / "elsewhere"), "sqlite://", False)
+        check_workers(
+            client,
+            check_grading_worker,
+            Settings(tmp_path / "elsewhere", gradebook_url="sqlite://", sandbox=False),
+        )
     message = str(raised.value)
     assert "2 of 2 Dask worker(s) cannot do this job" in message
     assert "cannot see the course" in message and str(tmp_path / "elsewhere") in message
@@ -294,7 +302,7 @@ def test_a_cluster_refuses_an_sqlite_gradebook(sqlite_course: Course) -> None:
     with pytest.raises(
         GradingError, match=r"SQLite.*must be PostgreSQL.*--db-url postgresql://.*course init"
     ):
-        grade_exam(sqlite_course, EXAM, scheduler="tcp://127.0.0.1:1")
+        grade_exam(sqlite_course.but(scheduler="tcp://127.0.0.1:1"), EXAM)
 
 
 def test_cli_reports_a_bad_scheduler_without_a_traceback(sqlite_course: Course, cli: Cli) -> None:

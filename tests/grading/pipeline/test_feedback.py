@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grading.exams import expected_answers
-from grading.feedback import generate_feedback
+from grading.pipeline.feedback import generate_feedback
 from tests.grading.pipeline.conftest import EXAM, Cohort
 
 pytestmark = pytest.mark.slow

@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from sqlalchemy import text
 
-from grading.collect import collect
-from grading.course import gradebook, run_nbgrader, tool_env
-from grading.grade import grade_exam
-from grading.records import GradingRecord, open_engine, session
+from grading.pipeline.collect import collect
+from grading.pipeline.grade import grade_exam
+from grading.pipeline.gradebook import gradebook, run_nbgrader, tool_env
+from grading.pipeline.records import GradingRecord, open_engine, session
 from tests.grading.pipeline.conftest import EXAM, Cohort, make_course, put
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def test_statuses_are_recorded_in_the_gradebook_database(cohort: Cohort) -> None
 
 
 def test_regrading_an_unchanged_cohort_grades_nothing(cohort: Cohort) -> None:
-    again = grade_exam(cohort.course, EXAM, workers=2, timeout=5)
+    again = grade_exam(cohort.course.but(workers=2, timeout=5), EXAM)
     assert [o.trainee for o in again] == sorted(cohort.outcomes)
     engine = open_engine(cohort.course.db_url)
     with session(engine) as s:
@@ -92,8 +92,8 @@ def test_scores_equal_plain_nbgrader_autograde(tmp_path: Path) -> None:
     put(inbox, "a4", source)
     for course in (ours, theirs):
         collect(course, EXAM, inbox)
-    grade_exam(ours, EXAM, workers=2)
-    assert run_nbgrader(theirs, "autograde", EXAM).returncode == 0
+    grade_exam(ours.but(workers=2), EXAM)
+    assert run_nbgrader(theirs.root, "autograde", EXAM).returncode == 0
     with gradebook(ours.db_url) as a, gradebook(theirs.db_url) as b:
         mine = {s.student_id: s.score for s in a.assignment_submissions(EXAM)}
         nbg = {s.student_id: s.score for s in b.assignment_submissions(EXAM)}
@@ -124,7 +124,7 @@ def test_kill_and_resume_grades_every_submission_exactly_once(tmp_path: Path) ->
     process.wait()
     assert 3 <= graded < len(ids)
 
-    outcomes = grade_exam(course, EXAM, workers=2)
+    outcomes = grade_exam(course.but(workers=2), EXAM)
     assert {o.trainee: o.score for o in outcomes} == {
         t: (24.0 if i % 2 == 0 else 0.0) for i, t in enumerate(ids)
     }
@@ -147,8 +147,8 @@ def test_grading_into_postgresql(tmp_path: Path, pg_url: str) -> None:
     put(inbox, "p1", source)
     put(inbox, "p2", blank)
     put(inbox, "p3", source)
-    collect(course, EXAM, inbox, db_url=pg_url)
-    outcomes = grade_exam(course, EXAM, workers=2, db_url=pg_url)
+    collect(course, EXAM, inbox)
+    outcomes = grade_exam(course.but(workers=2), EXAM)
     assert {o.trainee: o.score for o in outcomes} == {"p1": 24.0, "p2": 0.0, "p3": 24.0}
     with gradebook(pg_url) as gb:
         assert {s.student_id: s.score for s in gb.assignment_submissions(EXAM)} == {

@@ -9,10 +9,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.collect import collect
-from grading.course import gradebook, init_course, release
-from grading.records import Trainee, open_engine, session
-from grading.roster import RosterError, import_roster
+from grading.pipeline.collect import collect
+from grading.pipeline.course import init_course
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.records import Trainee, open_engine, session
+from grading.pipeline.release import release
+from grading.pipeline.roster import RosterError, import_roster
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, put, write_roster
 

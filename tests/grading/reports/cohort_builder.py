@@ -1,6 +1,6 @@
 """A small graded and certified cohort of `assoc`, built the way a course is really run.
 
-Ten trainees in three org units, of mixed skill (`grading.simulate`), graded by
+Ten trainees in three org units, of mixed skill (`grading.exams.simulate`), graded by
 `grade_exam`, their evaluation reports scored as the formgrader does, and certified in three
 rounds so that the register holds valid, expiring, expired, revoked, pending and failed rows.
 """
@@ -14,13 +14,15 @@ from pathlib import Path
 
 import nbformat
 
-from grading.certify import certify, revoke
-from grading.collect import collect
-from grading.course import Course, gradebook, init_course, release
-from grading.grade import grade_exam
-from grading.records import Decision, open_engine, session
-from grading.roster import import_roster
-from grading.simulate import simulated_submission
+from grading.certification.certify import certify, revoke
+from grading.exams.simulate import simulated_submission
+from grading.pipeline.collect import collect
+from grading.pipeline.course import Course, init_course
+from grading.pipeline.grade import grade_exam
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.records import Decision, open_engine, session
+from grading.pipeline.release import release
+from grading.pipeline.roster import import_roster
 
 EXAM = "assoc"
 REPORT_QUESTION = "q13_evaluation_report"
@@ -69,7 +71,7 @@ def build_cohort(root: Path) -> GradedCohort:
         folder.mkdir(parents=True)
         nbformat.write(simulated_submission(EXAM, trainee, skill, rng, source), folder / f"{EXAM}.ipynb")
     collect(course, EXAM, inbox)
-    grade_exam(course, EXAM, workers=2)
+    grade_exam(course.but(workers=2), EXAM)
     for round_no, day in sorted(ROUNDS.items()):
         with gradebook(course.db_url) as gb:
             for trainee, _, _, _, points, rnd in TRAINEES:

@@ -48,5 +48,5 @@ class Reported:
 def reported(graded: GradedCohort, tmp_path_factory: pytest.TempPathFactory, _signing_env: None) -> Reported:
     """`generate_reports` on the cohort in Chinese, with PDFs, as of `AS_OF`."""
     out = tmp_path_factory.mktemp("out")
-    summary = generate_reports(graded.course, EXAM, out, today=AS_OF, workers=2)
+    summary = generate_reports(graded.course.but(workers=2), EXAM, out, today=AS_OF)
     return Reported(graded, out, summary)

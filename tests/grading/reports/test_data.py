@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from grading.certify import STATUS_CERTIFIED, STATUS_FAILED, STATUS_PENDING
 from grading.reports import data
 from grading.reports.data import CompetencyScore, DecisionRecord, QuestionResult, TraineeResult, gather
 from grading.scheme import load_scheme
@@ -45,14 +44,6 @@ def record(status: str = "certified", revoked: bool = False) -> DecisionRecord:
 )
 def test_register_status(status: str, revoked: bool, day: dt.date, expected: str) -> None:
     assert record(status, revoked).certificate_status(day) == expected
-
-
-def test_status_values_are_the_ones_certify_records() -> None:
-    assert (data.STATUS_CERTIFIED, data.STATUS_FAILED, data.STATUS_PENDING) == (
-        STATUS_CERTIFIED,
-        STATUS_FAILED,
-        STATUS_PENDING,
-    )
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.reports import build
+from grading.reports import workers
 from grading.reports.errors import RenderError
 from grading.reports.pdf import ChromiumPrinter
 from grading.reports.render import find_chromium
@@ -49,8 +49,8 @@ def test_the_one_shot_command_takes_over_when_the_running_browser_fails(
         raise RenderError("pipe broke")
 
     monkeypatch.setattr(ChromiumPrinter, "print_pdf", broken)
-    monkeypatch.setattr(build, "_printers", {})
-    monkeypatch.setattr(build, "_profile", [tmp_path / "profile"])
-    pdf = build.print_pdf(page, tmp_path / "one-shot.pdf", str(find_chromium()))
+    monkeypatch.setattr(workers, "_printers", {})
+    monkeypatch.setattr(workers, "_profile", [tmp_path / "profile"])
+    pdf = workers.print_pdf(page, tmp_path / "one-shot.pdf", str(find_chromium()))
     assert pdf.read_bytes().startswith(b"%PDF-")
-    assert build._printers == {str(find_chromium()): None}  # not tried again in this worker
+    assert workers._printers == {str(find_chromium()): None}  # not tried again in this worker

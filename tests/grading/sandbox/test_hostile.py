@@ -17,11 +17,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading import sandbox
-from grading.collect import collect
-from grading.course import Course, tool_env
-from grading.grade import Outcome, grade_exam
 from grading.keys import DEFAULT_KEY_DIR
+from grading.pipeline.collect import collect
+from grading.pipeline.course import Course
+from grading.pipeline.grade import grade_exam
+from grading.pipeline.gradebook import tool_env
+from grading.pipeline.submission import Outcome
+from grading.sandbox import launcher as sandbox
 from tests.grading.pipeline.conftest import EXAM, answer_cell, make_course, put
 
 pytestmark = pytest.mark.slow
@@ -107,7 +109,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileRun:
     before = {str(p): p.read_bytes() for p in (course.root / "submitted").rglob("*") if p.is_file()}
     os.environ["CMACADEMY_TEST_SECRET"] = SECRET
     try:
-        outcomes = grade_exam(course, EXAM, workers=2, timeout=30)
+        outcomes = grade_exam(course.but(workers=2, timeout=30), EXAM)
     finally:
         os.environ.pop("CMACADEMY_TEST_SECRET", None)
         stop.set()
@@ -153,7 +155,7 @@ def test_every_attacker_scores_zero(hostile: HostileRun) -> None:
 
 
 def test_the_gradebook_and_other_work_are_untouched(hostile: HostileRun) -> None:
-    from grading.course import gradebook
+    from grading.pipeline.gradebook import gradebook
 
     with gradebook(hostile.course.db_url) as gb:
         manual = [
@@ -188,7 +190,7 @@ def test_grade_refuses_without_a_sandbox(monkeypatch: pytest.MonkeyPatch, tmp_pa
     collect(course, EXAM, tmp_path / "inbox")
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
     with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
-        grade_exam(course, EXAM, workers=1)
+        grade_exam(course.but(workers=1), EXAM)
     assert not (course.root / "autograded").exists()
 
 

@@ -16,12 +16,15 @@ import pytest
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec
 
-from grading.kernel_pool import KernelHost, forking_possible
-from grading.sandbox import ENV_KERNEL_HOST, RUNTIME_PREFIX, SANDBOX_UID_BASE, SandboxUnavailable
+from grading.sandbox.kernel_pool import KernelHost, forking_possible
+from grading.sandbox.launcher import ENV_KERNEL_HOST, RUNTIME_PREFIX, SandboxUnavailable
+from grading.settings import SANDBOX_UID_BASE, Limits
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not forking_possible(), reason="forking kernels needs root and the sandbox"),
+    pytest.mark.skipif(
+        not forking_possible(sandbox=True), reason="forking kernels needs root and the sandbox"
+    ),
 ]
 SECRET = "cma-host-secret-51d2"
 
@@ -172,7 +175,7 @@ def _owner(proc: Path) -> int | None:
     [
         ({"uid": 0}, "below the sandbox range"),
         ({"connection_file": "/etc/kernel.json"}, "is not this host's"),
-        ({"limits": {}}, "lacks"),
+        ({"rlimits": {}}, "lacks"),
         ({"argv": None}, "malformed"),
     ],
 )
@@ -184,7 +187,7 @@ def test_the_host_refuses_bad_requests(host: KernelHost, change: dict[str, Any],
         "scratch": str(runtime / "scratch"),
         "uid": SANDBOX_UID_BASE + 99_999,
         "env": {"PATH": "/usr/bin"},
-        "limits": {"memory_mb": 512, "cpu_seconds": 10, "file_size_mb": 1, "processes": 8},
+        "rlimits": Limits(512, 10, 1, 8).rlimits(),
     } | change
     with socket.socket(socket.AF_UNIX) as conn:
         conn.connect(str(host.socket))
@@ -240,9 +243,9 @@ def test_the_host_socket_is_closed_to_kernels(host: KernelHost) -> None:
 def test_forked_and_fresh_kernels_grade_a_cohort_identically(tmp_path: Path) -> None:
     import random
 
-    from grading.collect import collect
-    from grading.grade import grade_exam
-    from grading.simulate import simulated_submission
+    from grading.exams.simulate import simulated_submission
+    from grading.pipeline.collect import collect
+    from grading.pipeline.grade import grade_exam
     from tests.grading.pipeline.conftest import EXAM, make_course, put
 
     ids = [f"t{i}" for i in range(4)]
@@ -255,7 +258,7 @@ def test_forked_and_fresh_kernels_grade_a_cohort_identically(tmp_path: Path) -> 
         for trainee in ids:
             put(inbox, trainee, simulated_submission(EXAM, trainee, rng.uniform(0.3, 0.9), rng, source))
         collect(course, EXAM, inbox)
-        outcomes = grade_exam(course, EXAM, workers=2, fresh_kernels=mode == "fresh")
+        outcomes = grade_exam(course.but(workers=2, fresh_kernels=mode == "fresh"), EXAM)
         scores[mode] = {o.trainee: (o.status, o.score) for o in outcomes}
     assert scores["forked"] == scores["fresh"]
     assert {status for status, _ in scores["forked"].values()} == {"graded"}

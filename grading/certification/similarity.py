@@ -16,7 +16,7 @@ from typing import Final
 
 import nbformat
 
-from grading.course import Course
+from grading.pipeline.course import Course
 from grading.scheme import load_scheme
 
 NGRAM: Final = 4

@@ -14,17 +14,14 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from casebank.errors import CmAcademyError
-from grading.course import Course, gradebook
-from grading.grade import NEEDS_ATTENTION
-from grading.records import Decision, GradingRecord, Trainee, audit, now, open_engine, session
+from grading.pipeline.course import Course
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.records import Decision, GradingRecord, Trainee, audit, now, open_engine, session
 from grading.scheme import Level, Scheme, load_scheme
-
-STATUS_CERTIFIED: Final = "certified"
-STATUS_FAILED: Final = "failed"
-STATUS_PENDING: Final = "pending"
+from grading.status import NEEDS_ATTENTION, DecisionStatus
 
 
 class CertifyError(CmAcademyError):
@@ -102,20 +99,25 @@ def evaluate(
     total = sum(r.score for r in results.values())
     max_total = sum(r.max_score for r in results.values())
     if attention:
-        return STATUS_PENDING, f"submission needs a trainer's attention: {attention}", results, total
+        return DecisionStatus.PENDING, f"submission needs a trainer's attention: {attention}", results, total
     if waiting:
-        return STATUS_PENDING, f"waiting for manual grading of {', '.join(waiting)}", results, total
+        return DecisionStatus.PENDING, f"waiting for manual grading of {', '.join(waiting)}", results, total
     below = [c for c, r in results.items() if not r.passed]
     if total / max_total < level.overall_min - 1e-9:
-        return STATUS_FAILED, f"overall {total:g}/{max_total:g} below {level.overall_min:.0%}", results, total
+        return (
+            DecisionStatus.FAILED,
+            f"overall {total:g}/{max_total:g} below {level.overall_min:.0%}",
+            results,
+            total,
+        )
     if below:
         return (
-            STATUS_FAILED,
+            DecisionStatus.FAILED,
             f"below the competency minimum {level.competency_min:.0%} in {', '.join(below)}",
             results,
             total,
         )
-    return STATUS_CERTIFIED, "", results, total
+    return DecisionStatus.CERTIFIED, "", results, total
 
 
 def _grades(db_url: str, exam: str) -> dict[str, dict[str, tuple[float | None, bool]]]:
@@ -135,7 +137,6 @@ def certify(
     course: Course,
     exam: str,
     *,
-    db_url: str | None = None,
     today: dt.date | None = None,
     reason: str = "",
     scheme: Scheme | None = None,
@@ -147,7 +148,7 @@ def certify(
     """
     scheme = scheme or load_scheme()
     level = scheme.level_for_exam(exam)
-    url = db_url or course.db_url
+    url = course.db_url
     today = today or dt.date.today()
     grades = _grades(url, exam)
     if not grades:
@@ -198,7 +199,7 @@ def _store(
         and not current.revoked
     ):
         return
-    issued = today if status == STATUS_CERTIFIED else None
+    issued = today if status == DecisionStatus.CERTIFIED else None
     decision = current or Decision(exam=exam, trainee=trainee)
     before = (
         None
@@ -238,7 +239,7 @@ def _store(
     )
 
 
-def revoke(course: Course, certificate: str, reason: str, db_url: str | None = None) -> Decision:
+def revoke(course: Course, certificate: str, reason: str) -> Decision:
     """Revoke a certificate (recorded with who, when and why).
 
     Raises:
@@ -246,7 +247,7 @@ def revoke(course: Course, certificate: str, reason: str, db_url: str | None = N
     """
     if not reason.strip():
         raise CertifyError("a revocation needs a reason (--reason).")
-    engine = open_engine(db_url or course.db_url)
+    engine = open_engine(course.db_url)
     with session(engine) as s:
         decision = s.query(Decision).filter(Decision.certificate_id == certificate).one_or_none()
         if decision is None:
@@ -259,11 +260,11 @@ def revoke(course: Course, certificate: str, reason: str, db_url: str | None = N
     return decision
 
 
-def record_appeal(course: Course, exam: str, trainee: str, reason: str, db_url: str | None = None) -> None:
+def record_appeal(course: Course, exam: str, trainee: str, reason: str) -> None:
     """Record a trainee's appeal in the audit trail (the regrade then goes through certify)."""
     if not reason.strip():
         raise CertifyError("an appeal needs a reason (--reason).")
-    engine = open_engine(db_url or course.db_url)
+    engine = open_engine(course.db_url)
     with session(engine) as s:
         if s.get(Trainee, trainee) is None:
             raise CertifyError(f"unknown trainee {trainee!r}.")

@@ -33,8 +33,15 @@ from traitlets import Bool, Integer, Unicode, default
 
 from casebank.exam import ANSWER_MIME, ENV_TRAINEE, ENV_VARIANT
 from grading.exams import ExamError, Expected, expected_answers, variant_for
-from grading.kernel_pool import KernelHost, forking_possible, ro_paths, shared_host
-from grading.sandbox import ENV_KERNEL_HOST, RUNTIME_PREFIX, SandboxUnavailable
+from grading.sandbox.kernel_pool import KernelHost, forking_possible, ro_paths, shared_host
+from grading.sandbox.launcher import (
+    ENV_KERNEL_HOST,
+    ENV_SANDBOX,
+    RUNTIME_PREFIX,
+    SANDBOX_OFF,
+    SANDBOX_ON,
+    SandboxUnavailable,
+)
 
 VERDICT_OK: Final = "答案正确"
 VERDICT_WRONG: Final = "答案不正确"
@@ -100,8 +107,13 @@ class VariantExecute(BankSettings, Execute):
     ).tag(config=True)
     fork_kernels = Bool(
         False,
-        help="Fork each kernel from this process's warm kernel host (grading.kernel_pool) instead of "
+        help="Fork each kernel from this process's warm kernel host (grading.sandbox.kernel_pool) instead of "
         "starting a fresh one; cm-academy's grade workers turn it on. Needs root and the sandbox.",
+    ).tag(config=True)
+    sandbox = Bool(
+        True,
+        help="Run kernels in the sandbox; False (cmacademy grade --unsafe-no-sandbox) runs trainee code "
+        "with the grader's rights and is only for trusted code.",
     ).tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
@@ -117,12 +129,13 @@ class VariantExecute(BankSettings, Execute):
             ENV_TRAINEE: student,
             "JUPYTER_RUNTIME_DIR": self._runtime,
             "TMPDIR": self._runtime,
+            # The launcher's one switch: stated every time, so nothing inherited can turn it off.
+            ENV_SANDBOX: SANDBOX_ON if self.sandbox else SANDBOX_OFF,
         }
         if self.kernel_dir:
             env["JUPYTER_PATH"] = self.kernel_dir
             self.kernel_name = self.grading_kernel
-        if host:
-            env[ENV_KERNEL_HOST] = str(host.socket)
+        env[ENV_KERNEL_HOST] = str(host.socket) if host else ""
         self._deadline = time.monotonic() + self.notebook_timeout
         self._output_bytes = 0
         self._truncated = False
@@ -135,7 +148,7 @@ class VariantExecute(BankSettings, Execute):
 
     def _kernel_host(self) -> KernelHost | None:
         """This worker's warm kernel host, when kernels are to be forked and can be."""
-        if not (self.fork_kernels and self.kernel_dir and forking_possible()):
+        if not (self.fork_kernels and self.kernel_dir and forking_possible(self.sandbox)):
             return None
         spec = Path(self.kernel_dir) / "kernels" / self.grading_kernel / "kernel.json"
         try:
@@ -242,7 +255,7 @@ class GradingKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.client_class = "grading.autograde.ReadyClient"
+        self.client_class = "grading.pipeline.autograde.ReadyClient"
         # Sockets retry connecting to a kernel that has not bound yet every 10 ms, not 100 ms.
         self.context.setsockopt(zmq.RECONNECT_IVL, 10)
 

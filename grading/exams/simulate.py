@@ -12,15 +12,15 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from grading.exams import Expected, _bank, exam_definition
+from grading.exams import Expected, exam_bank, exam_definition
+from grading.exams.variants import draw_variant
 from grading.keys import DEFAULT_KEY_DIR, load_truth
 from grading.scheme import Scheme, load_scheme
-from grading.variants import draw_variant
 
 
 def right_and_wrong(exam: str, trainee: str) -> tuple[dict[str, Expected], dict[str, Any]]:
     """The expected answers of a trainee's variant and each question's typical mistake."""
-    bank = _bank(None)
+    bank = exam_bank(None)
     truth = load_truth(DEFAULT_KEY_DIR, bank.version)
     definition = exam_definition(exam)
     variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)

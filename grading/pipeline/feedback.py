@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Final
 
 from casebank.errors import CmAcademyError
-from grading.course import Course, distinctive_values, run_nbgrader
 from grading.exams import expected_answers
+from grading.pipeline.course import Course
+from grading.pipeline.gradebook import run_nbgrader
+from grading.pipeline.release import distinctive_values
 
 #: What only the grader may see; a trainee's own answers may contain anything.
 HIDDEN_MARKERS: Final = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "exam.submit(")
@@ -27,7 +29,7 @@ def feedback_leaks(course: Course, exam: str, page: Path, trainee: str) -> list[
     """What a feedback page shows that it must not (empty when safe)."""
     text = page.read_text(encoding="utf-8")
     problems = [f"{page.name}: contains {m!r}" for m in HIDDEN_MARKERS if m in text]
-    for question, expected in expected_answers(exam, trainee, *course._dirs()).items():
+    for question, expected in expected_answers(exam, trainee, *course.settings.bank_dirs).items():
         if any(needle in text for needle in distinctive_values(expected.value, expected.decimals)):
             problems.append(f"{page.name}: shows the expected answer of {question}")
     return problems
@@ -40,7 +42,7 @@ def generate_feedback(course: Course, exam: str) -> list[Path]:
         FeedbackError: nbgrader failed, or a page leaked (it is deleted).
     """
     done = run_nbgrader(
-        course, "generate_feedback", exam, "--force", f"--CourseDirectory.db_url={course.db_url}"
+        course.root, "generate_feedback", exam, "--force", f"--CourseDirectory.db_url={course.db_url}"
     )
     if done.returncode != 0:
         raise FeedbackError(f"nbgrader generate_feedback {exam} failed:\n{done.stdout}{done.stderr}".rstrip())

@@ -18,11 +18,13 @@ The kernel talks to the grader over Unix sockets in a private runtime directory 
 configures the IPC transport), since it has no network.
 
 When a grading worker has a warm kernel host (``CMACADEMY_KERNEL_HOST``, see
-`grading.kernel_pool`), the launcher asks the host, which runs in the same sandbox, to fork the
+`grading.sandbox.kernel_pool`), the launcher asks the host, which runs in the same sandbox, to fork the
 kernel instead of starting bubblewrap, and stands in for it until it ends.
 
-Set ``CMACADEMY_SANDBOX=off`` (what ``cmacademy grade --unsafe-no-sandbox`` does) to run the
-kernel with the rlimits only, for trusted settings.
+``CMACADEMY_SANDBOX=off`` (set by the grader for ``cmacademy grade --unsafe-no-sandbox`` or
+``c.VariantExecute.sandbox = False``) runs the kernel with the rlimits only, for trusted code.
+It is the only behaviour switch cm-academy reads from the environment, because the kernelspec's
+command line is fixed per course and the grader reaches the launcher only through it.
 """
 
 from __future__ import annotations
@@ -31,28 +33,26 @@ import argparse
 import dataclasses
 import json
 import os
-import resource
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from casebank.errors import CmAcademyError
+from grading.settings import SANDBOX_UID_BASE, Limits
 
-MB: Final = 1024 * 1024
 ENV_SANDBOX: Final = "CMACADEMY_SANDBOX"
 SANDBOX_OFF: Final = "off"
-#: Set by a grading worker to its kernel host's socket: kernels are forked warm (grading.kernel_pool).
+SANDBOX_ON: Final = "on"
+#: Set by a grading worker to its kernel host's socket: kernels are forked warm (grading.sandbox.kernel_pool).
 ENV_KERNEL_HOST: Final = "CMACADEMY_KERNEL_HOST"
 #: Variables passed into the sandbox from the grader's environment; everything else is dropped.
 PASSED_ENV: Final = ("CMACADEMY_VARIANT", "CMACADEMY_TRAINEE", "LANG", "LC_ALL", "TZ")
 SYSTEM_DIRS: Final = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
-SANDBOX_UID_BASE: Final = 200_000
 #: Name prefix of the private runtime directory the grader makes for each kernel.
 RUNTIME_PREFIX: Final = "cma-kernel-"
 INSTALL_HINT: Final = (
@@ -63,20 +63,6 @@ INSTALL_HINT: Final = (
 
 class SandboxUnavailable(CmAcademyError):
     """The sandbox cannot be set up on this machine; no trainee code was run."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one sandboxed kernel."""
-
-    memory_mb: int = 2048
-    """Address space of each process."""
-    cpu_seconds: int = 900
-    """CPU time of each process."""
-    file_size_mb: int = 64
-    """Largest file a process may write."""
-    processes: int = 64
-    """Processes (threads count too) the kernel's uid may have."""
 
 
 def bwrap_path() -> str | None:
@@ -160,7 +146,7 @@ def python_binds() -> list[str]:
     casebank_dir = _package_dir("casebank")
     if casebank_dir is not None and not any(str(casebank_dir).startswith(p + os.sep) for p in seen):
         args += _ro(str(casebank_dir))
-    grading_dir = Path(__file__).resolve().parent
+    grading_dir = Path(__file__).resolve().parents[1]
     if any(str(grading_dir).startswith(p + os.sep) for p in seen):
         args += ["--tmpfs", str(grading_dir)]
     return args
@@ -169,14 +155,6 @@ def python_binds() -> list[str]:
 def sandbox_uid() -> int:
     """A uid of the kernel's own, unique among running kernels (from the launcher's pid)."""
     return SANDBOX_UID_BASE + os.getpid() % 100_000
-
-
-def apply_limits(limits: Limits) -> None:
-    """Set the rlimits of this process; they carry over to the sandbox."""
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * MB, limits.memory_mb * MB))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size_mb * MB, limits.file_size_mb * MB))
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
 
 
 def kernel_env(scratch: Path, runtime: Path) -> dict[str, str]:
@@ -262,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("the kernel command needs -f CONNECTION_FILE")
     limits = Limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.processes)
     if os.environ.get(ENV_SANDBOX) == SANDBOX_OFF:
-        apply_limits(Limits(limits.memory_mb, limits.cpu_seconds, limits.file_size_mb, 4096))
+        dataclasses.replace(limits, processes=4096).apply()
         os.execvp(kernel[0], kernel)
     connection_file = Path(kernel[kernel.index("-f") + 1]).resolve()
     if not connection_file.parent.name.startswith(RUNTIME_PREFIX):
@@ -285,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
     processes = limits.processes
     if uid is None:
         processes += _own_process_count()
-    apply_limits(Limits(limits.memory_mb, limits.cpu_seconds, limits.file_size_mb, processes))
+    dataclasses.replace(limits, processes=processes).apply()
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.execv(command[0], command)
@@ -305,7 +283,7 @@ def launch_forked(
         "scratch": str(scratch),
         "uid": uid,
         "env": kernel_env(scratch, connection_file.parent),
-        "limits": dataclasses.asdict(limits),
+        "rlimits": limits.rlimits(),
     }
     signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
     try:
@@ -339,7 +317,3 @@ def _own_process_count() -> int:
             except OSError:
                 continue
     return count
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

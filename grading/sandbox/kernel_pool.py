@@ -1,6 +1,6 @@
 """Warm kernels for a grading worker: one kernel host per worker, kernels forked from it.
 
-A worker starts one `grading.kernel_host` inside the sandbox (bubblewrap as for any kernel,
+A worker starts one `grading.sandbox.kernel_host` inside the sandbox (bubblewrap as for any kernel,
 plus the capabilities the host needs to give each forked kernel its own namespaces and uid;
 the kernels themselves have none). The host imports ipykernel and pandas and reads the case
 bank once; each submission's kernel is then forked from it in milliseconds instead of
@@ -28,14 +28,9 @@ import time
 from pathlib import Path
 from typing import Final
 
-from grading.kernel_host import FAILED, READY
-from grading.sandbox import (
-    ENV_SANDBOX,
-    SANDBOX_OFF,
-    SandboxUnavailable,
-    bwrap_args,
-    setpriv_path,
-)
+from grading.sandbox.kernel_host import FAILED, READY
+from grading.sandbox.launcher import SandboxUnavailable, bwrap_args, setpriv_path
+from grading.settings import SANDBOX_UID_BASE
 
 HOST_SCRIPT: Final = Path(__file__).resolve().parent / "kernel_host.py"
 #: Where the host script appears inside the sandbox (read-only).
@@ -73,7 +68,7 @@ class KernelHost:
         args += ["--ro-bind", str(HOST_SCRIPT), str(HOST_MOUNT), "--cap-add", HOST_CAPABILITIES, "--"]
         # The host and its kernels write to this worker's stderr (the course's grading log).
         self.process = subprocess.Popen(
-            [*args, sys.executable, str(HOST_MOUNT), str(self.socket), *bank_dirs],
+            [*args, sys.executable, str(HOST_MOUNT), str(self.socket), str(SANDBOX_UID_BASE), *bank_dirs],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
         )
@@ -119,9 +114,9 @@ class KernelHost:
 _hosts: dict[tuple[str, ...], KernelHost] = {}
 
 
-def forking_possible() -> bool:
+def forking_possible(sandbox: bool) -> bool:
     """Whether kernels can be forked here: root (for per-kernel uids) and the sandbox on."""
-    return os.geteuid() == 0 and os.environ.get(ENV_SANDBOX) != SANDBOX_OFF and setpriv_path() is not None
+    return sandbox and os.geteuid() == 0 and setpriv_path() is not None
 
 
 def shared_host(bank_dirs: tuple[str, ...] = ()) -> KernelHost:

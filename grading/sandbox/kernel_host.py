@@ -21,7 +21,7 @@ bind-mounted read-only into the sandbox and run as a script: it imports only the
 library at module level and must not import ``grading``.
 
 Protocol (one Unix-socket connection per kernel, JSON lines): the launcher sends a request
-``{"argv", "connection_file", "scratch", "uid", "env", "limits"}``; the host answers
+``{"argv", "connection_file", "scratch", "uid", "env", "rlimits"}``; the host answers
 ``{"pid": N}`` when the kernel is forked (or ``{"error": "..."}``), then ``{"exit": CODE}`` when
 it ends. When the launcher's connection closes first (the grader killed the kernel), the host
 kills the kernel.
@@ -55,9 +55,8 @@ MS_REC: Final = 16384
 MS_PRIVATE: Final = 1 << 18
 PR_SET_PDEATHSIG: Final = 1
 PR_SET_NO_NEW_PRIVS: Final = 38
-MB: Final = 1024 * 1024
-#: Lowest uid a kernel may be given (the grader's sandbox uids start here).
-UID_FLOOR: Final = 200_000
+#: The resource limits a kernel request must set, each as [soft, hard].
+RLIMITS: Final = ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_NPROC")
 READY: Final = "ready"
 FAILED: Final = "failed:"
 TMP: Final = Path("/tmp")
@@ -110,7 +109,7 @@ def warm(bank_dirs: list[str]) -> None:
         raise HostError("a warm-up import started a thread; forking would copy it half-done")
 
 
-def validate(request: dict[str, Any], base: Path) -> tuple[Path, Path]:
+def validate(request: dict[str, Any], base: Path, uid_floor: int) -> tuple[Path, Path]:
     """Check a request before anything is forked; returns (runtime, scratch) directories.
 
     Raises:
@@ -122,18 +121,19 @@ def validate(request: dict[str, Any], base: Path) -> tuple[Path, Path]:
         uid = int(request["uid"])
         argv = [str(a) for a in request["argv"]]
         env = {str(k): str(v) for k, v in dict(request["env"]).items()}
-        limits = {str(k): int(v) for k, v in dict(request["limits"]).items()}
+        limits = {str(k): [int(n) for n in v] for k, v in dict(request["rlimits"]).items()}
     except (KeyError, TypeError, ValueError) as exc:
         raise HostError(f"malformed kernel request ({exc})") from None
     runtime = connection.parent
     if runtime.parent != base or not scratch.is_relative_to(runtime):
         raise HostError(f"the kernel's runtime directory {runtime} is not this host's")
-    if uid < UID_FLOOR:
-        raise HostError(f"uid {uid} is below the sandbox range ({UID_FLOOR}+)")
+    if uid < uid_floor:
+        raise HostError(f"uid {uid} is below the sandbox range ({uid_floor}+)")
     if (
         "-f" not in argv
         or not env
-        or set(limits) != {"memory_mb", "cpu_seconds", "file_size_mb", "processes"}
+        or set(limits) != set(RLIMITS)
+        or any(len(pair) != 2 for pair in limits.values())
     ):
         raise HostError("the kernel request lacks -f, an environment or the limits")
     return runtime, scratch
@@ -201,26 +201,23 @@ def isolate_files(base: Path, runtime: Path) -> None:
     keep.rmdir()
 
 
-def become_trainee(uid: int, limits: dict[str, int]) -> None:
+def become_trainee(uid: int, rlimits: dict[str, list[int]]) -> None:
     """Drop to the kernel's own uid without capabilities, then apply its limits."""
     os.setgroups([])
     os.setgid(uid)
     os.setuid(uid)
     _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
-    memory = limits["memory_mb"] * MB
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu_seconds"], limits["cpu_seconds"] + 5))
-    size = limits["file_size_mb"] * MB
-    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"], limits["processes"]))
+    for name in RLIMITS:
+        soft, hard = rlimits[name]
+        resource.setrlimit(getattr(resource, name), (soft, hard))
 
 
 def run_kernel(request: dict[str, Any], scratch: Path) -> None:
     """Become the kernel (process 1 of its namespace) and serve until it shuts down."""
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV)
     os.setsid()
-    become_trainee(int(request["uid"]), {k: int(v) for k, v in request["limits"].items()})
+    become_trainee(int(request["uid"]), {str(k): [int(n) for n in v] for k, v in request["rlimits"].items()})
     os.environ.clear()
     os.environ.update({str(k): str(v) for k, v in request["env"].items()})
     os.chdir(scratch)
@@ -270,8 +267,9 @@ def keeper(request: dict[str, Any], base: Path, runtime: Path, scratch: Path) ->
 class Host:
     """The fork server: one listening socket, one connection and one keeper per kernel."""
 
-    def __init__(self, listen: Path) -> None:
+    def __init__(self, listen: Path, uid_floor: int) -> None:
         self.base = listen.parent
+        self.uid_floor = uid_floor
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.server.bind(str(listen))
         os.chmod(listen, 0o600)
@@ -328,7 +326,7 @@ class Host:
             self._send(conn, {"pid": pid})
 
     def _fork(self, request: dict[str, Any]) -> tuple[int, Path]:
-        runtime, scratch = validate(request, self.base)
+        runtime, scratch = validate(request, self.base, self.uid_floor)
         pid = os.fork()
         if pid == 0:
             code = 1
@@ -378,12 +376,12 @@ class Host:
 
 
 def main(argv: list[str]) -> None:
-    """``kernel_host.py SOCKET [BANK_DIR ...]``: warm up, say ready (or why not) on stdout, serve."""
-    listen = Path(argv[0])
+    """``kernel_host.py SOCKET UID_FLOOR [BANK_DIR ...]``: warm up, say ready (or why not), serve."""
+    listen, uid_floor = Path(argv[0]), int(argv[1])
     _check(_libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "pdeathsig")
     try:
-        warm(argv[1:])
-        host = Host(listen)
+        warm(argv[2:])
+        host = Host(listen, uid_floor)
     except Exception as exc:  # every cause goes back to the grader, which then starts kernels fresh
         print(f"{FAILED} {type(exc).__name__}: {exc}", flush=True)
         raise SystemExit(1) from None

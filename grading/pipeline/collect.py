@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Final
 
 from casebank.errors import CmAcademyError
-from grading.course import Course, gradebook
-from grading.records import GradingRecord, audit, now, open_engine, session
+from grading.pipeline.course import Course
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.records import GradingRecord, audit, now, open_engine, session
 from grading.scheme import load_scheme
 
 TIMESTAMP_FILE: Final = "timestamp.txt"
@@ -131,14 +132,14 @@ def _offers(source: Path, exam: str) -> dict[str, Path]:
     return offers
 
 
-def collect(course: Course, exam: str, source: Path, db_url: str | None = None) -> CollectReport:
+def collect(course: Course, exam: str, source: Path) -> CollectReport:
     """Copy the submissions offered in ``source`` into the course's ``submitted/`` folder.
 
     Raises:
         CollectError: the source holds no submissions of the exam.
     """
     course.source(exam)
-    url = db_url or course.db_url
+    url = course.db_url
     policy = load_scheme().late_policy
     grace = dt.timedelta(minutes=policy.grace_minutes)
     with gradebook(url) as gb:

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Final
 
 from casebank.errors import CmAcademyError
-from grading.course import Course, gradebook
-from grading.records import Trainee, audit, open_engine, session
+from grading.pipeline.course import Course
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.records import Trainee, audit, open_engine, session
 
 COLUMNS: Final = ("id", "name", "email", "org_unit")
 ID_PATTERN: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -102,7 +103,7 @@ def read_roster(path: Path) -> list[RosterEntry]:
     return entries
 
 
-def import_roster(course: Course, path: Path, db_url: str | None = None) -> list[RosterEntry]:
+def import_roster(course: Course, path: Path) -> list[RosterEntry]:
     """Import a roster into the course's gradebook and refresh every exam's variants.
 
     Returns:
@@ -114,7 +115,7 @@ def import_roster(course: Course, path: Path, db_url: str | None = None) -> list
     from nbgrader.api import Student
 
     entries = read_roster(path)
-    url = db_url or course.db_url
+    url = course.db_url
     gradebook(url).close()
     engine = open_engine(url)
     with session(engine) as s:
@@ -124,5 +125,5 @@ def import_roster(course: Course, path: Path, db_url: str | None = None) -> list
             audit(s, "roster_import", "", e.id, {"name": e.name, "org_unit": e.org_unit}, reason=str(path))
     engine.dispose()
     for exam in course.exams():
-        course.write_variants(exam, db_url=url)
+        course.write_variants(exam)
     return entries

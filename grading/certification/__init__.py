@@ -1,0 +1,1 @@
+"""Certification: the published scheme, decisions by the scheme, and similarity of open answers."""

@@ -1,0 +1,75 @@
+"""What every `cmacademy` command shares: consoles, error reporting, the common options.
+
+Every text that comes from a file or a person is printed as text (``markup=False``), never
+interpreted as Rich markup; only cm-academy's own fixed strings carry styles.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from casebank.errors import CmAcademyError
+from grading.settings import DEFAULT_WORKERS
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console(soft_wrap=True, markup=False, highlight=False)
+err_console = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+
+
+def say(text: str) -> None:
+    """Print a line of data to standard output, as text."""
+    console.print(text)
+
+
+def warn(text: str) -> None:
+    """Print a line to standard error, as text."""
+    err_console.print(text)
+
+
+def reports_errors(func: F) -> F:
+    """Print a `CmAcademyError` as one message without a traceback and exit 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CmAcademyError as exc:
+            err_console.print("error:", style="bold red", end=" ")
+            err_console.print(str(exc))
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+COURSE_OPTION = click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path), required=True, help="Course directory."
+)
+DB_OPTION = click.option(
+    "--db-url",
+    default=None,
+    help="Gradebook URL, e.g. postgresql://user@host/db (default: the course's own).",
+)
+DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def workers_option(what: str) -> Callable[[F], F]:
+    """The ``--workers`` option, defaulting to the API's `DEFAULT_WORKERS`."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=DEFAULT_WORKERS,
+        show_default=True,
+        help=f"Parallel {what} (ignored with --scheduler: the cluster decides).",
+    )
+
+
+def scheduler_option(help_text: str) -> Callable[[F], F]:
+    """The ``--scheduler`` option: run a command's jobs on a Dask cluster (`grading.jobs.dask`)."""
+    return click.option("--scheduler", metavar="tcp://HOST:PORT", default=None, help=help_text)

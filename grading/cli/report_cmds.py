@@ -1,0 +1,234 @@
+"""``cmacademy report``, ``verify`` and ``demo``: what HR reads, and the whole main job."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import Progress
+
+from casebank.load import default_bank_dir, load_bank
+from casebank.summary import bank_summary
+from casebank.validate import validate_bank
+from grading.cli.casebank_cmds import print_summary
+from grading.cli.common import (
+    COURSE_OPTION,
+    DATE_FORMATS,
+    DB_OPTION,
+    err_console,
+    reports_errors,
+    say,
+    scheduler_option,
+    warn,
+    workers_option,
+)
+from grading.demo import DEMO_TRAINEES
+from grading.pipeline.course import Course
+from grading.reports.messages import DEFAULT_LANGUAGE, LANGUAGES
+from grading.settings import DEFAULT_WORKERS
+from grading.status import GradingStatus
+
+
+@click.command("report")
+@click.argument("exam")
+@COURSE_OPTION
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Output folder.")
+@click.option(
+    "--lang",
+    type=click.Choice(list(LANGUAGES)),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="Report language.",
+)
+@workers_option("report workers")
+@DB_OPTION
+@scheduler_option(
+    "Render the reports on the workers of this running Dask scheduler instead of local processes; "
+    "every worker must see the course directory and --out at the same paths (docs/jupyterhub-dask.md)."
+)
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=DATE_FORMATS),
+    default=None,
+    help="Day statuses are computed for (default today).",
+)
+@click.option(
+    "--signing-key",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Ed25519 private key, created on first use "
+    "[default: $CMACADEMY_SIGNING_KEY or ~/.config/cm-academy/signing/ed25519.pem].",
+)
+@click.option("--no-pdf", is_flag=True, help="Write HTML only.")
+@click.option(
+    "--engine",
+    type=click.Choice(["cmacademy-inprocess", "nbclient"]),
+    default="cmacademy-inprocess",
+    show_default=True,
+    help="Papermill engine: in the worker's process, or a Jupyter kernel per report.",
+)
+@reports_errors
+def report_cmd(
+    exam: str,
+    course_dir: Path,
+    out: Path,
+    lang: str,
+    workers: int,
+    db_url: str | None,
+    scheduler: str | None,
+    today: datetime.datetime | None,
+    signing_key: Path | None,
+    no_pdf: bool,
+    engine: str,
+) -> None:
+    """Reports per trainee (HTML, PDF), cohort report, register, portal and signed certificates."""
+    from grading.reports.build import generate_reports
+    from grading.reports.workers import RenderResult
+
+    course = Course.open(course_dir, workers=workers, db_url=db_url, scheduler=scheduler)
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task(f"reports {exam}", total=None)
+
+        def tick(result: RenderResult, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = generate_reports(
+            course,
+            exam,
+            out,
+            lang=lang,
+            today=today.date() if today else None,
+            signing_key=signing_key,
+            pdf=not no_pdf,
+            engine=engine,
+            on_done=tick,
+        )
+    pdfs = f" ({len(summary.pdfs)} also as PDF)" if summary.pdfs else ""
+    seconds = summary.timings.get("render_wall_seconds", 0.0)
+    where = f"on the Dask cluster at {scheduler}" if scheduler else f"with {workers} workers"
+    say(
+        f"wrote {len(summary.trainee_reports)} trainee reports{pdfs} under {out / 'reports'} "
+        f"({seconds:.1f} s {where})"
+    )
+    say(f"cohort report: {summary.cohort_report}")
+    say(f"register: {summary.register_csv}, {summary.register_xlsx}")
+    say(f"portal: {summary.portal_index} (public key {summary.public_key})")
+    say(f"certificates: {len(summary.certificates)} signed under {out / 'certificates'}")
+    for notice in summary.notices:
+        warn(notice)
+    for name, why in summary.failures.items():
+        warn(f"  {name}: {why}")
+    if summary.failures:
+        sys.exit(1)
+
+
+@click.command("verify")
+@click.argument("certificate_file", type=click.Path(path_type=Path))
+@click.option(
+    "--revocations",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Signed revocation list, or the portal folder holding it "
+    "[default: the portal/ beside the certificate's folder].",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Trusted public key [default: this installation's key, else the portal's public_key.pem].",
+)
+@click.option(
+    "--course",
+    "course_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also check the course's records.",
+)
+@click.option(
+    "--date",
+    "today",
+    type=click.DateTime(formats=DATE_FORMATS),
+    default=None,
+    help="Day to check validity for (default today).",
+)
+@reports_errors
+def verify_cmd(
+    certificate_file: Path,
+    revocations: Path | None,
+    public_key: Path | None,
+    course_dir: Path | None,
+    today: datetime.datetime | None,
+) -> None:
+    """Say whether a certificate is valid, expired, revoked or tampered (exit 0 only when valid)."""
+    from grading.reports.certificates import verify_certificate
+
+    result = verify_certificate(
+        certificate_file,
+        today=today.date() if today else None,
+        public_key=public_key,
+        revocations=revocations,
+        course_dir=course_dir,
+    )
+    say(f"{result.status}: {result.detail}")
+    sys.exit(0 if result.valid else 1)
+
+
+@click.command("demo")
+@click.option(
+    "--trainees",
+    type=click.IntRange(min=4),
+    default=DEMO_TRAINEES,
+    show_default=True,
+    help="Simulated cohort size.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build/demo"),
+    show_default=True,
+    help="Output directory.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Parallel workers.",
+)
+@reports_errors
+def demo_cmd(trainees: int, out: Path, workers: int) -> None:
+    """Run the whole main job on a simulated cohort (course, grading, certification, reports)."""
+    from grading.demo import run_demo
+
+    shipped = load_bank()
+    validate_bank(default_bank_dir())
+    print_summary(bank_summary(shipped))
+    start = time.perf_counter()
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task("demo", total=None)
+        result = run_demo(
+            out,
+            trainees,
+            workers=workers,
+            step=lambda msg: progress.update(task, description=msg),
+            reporter=_demo_reporter(),
+        )
+    graded = sum(o.status == GradingStatus.GRADED for o in result.outcomes)
+    say(f"graded {graded}/{len(result.outcomes)} submissions; decisions: {result.decisions}")
+    say(f"course and gradebook: {result.course.root}")
+    for name in ("reports", "portal/index.html", "register.csv", "certificates"):
+        if (out / name).exists():
+            say(f"{name}: {out / name}")
+    say(f"demo finished in {time.perf_counter() - start:.0f} s")
+
+
+def _demo_reporter() -> Any:
+    """The report stage of the demo."""
+    from grading.reports.build import generate_reports
+
+    return lambda course, exam, out: generate_reports(course, exam, out)

@@ -1,0 +1,96 @@
+"""Release an exam to trainees with nbgrader, refusing anything that would leak the key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Final
+
+from grading.exams import expected_answers
+from grading.keys import DEFAULT_KEY_DIR, KEY_MANIFEST, TRUTH_FILE
+from grading.pipeline.course import Course, CourseError
+from grading.pipeline.gradebook import gradebook, run_nbgrader
+
+FORBIDDEN_MARKERS: Final = (
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN HIDDEN TESTS",
+    "END HIDDEN TESTS",
+    "exam.submit(",
+)
+
+
+class ReleaseError(CourseError):
+    """A release would ship solutions, hidden tests or key values; nothing was released."""
+
+
+def distinctive_values(value: object, decimals: int) -> list[str]:
+    """How an expected value would show in a file if it leaked (only values unlikely by chance)."""
+    if isinstance(value, float | int) and not isinstance(value, bool) and decimals >= 2:
+        text = f"{value:.{decimals}f}"
+        return [text] if len(text.replace("-", "").replace(".", "")) >= 4 else []
+    if isinstance(value, dict) and value:
+        return [json.dumps(value, ensure_ascii=False, sort_keys=True)]
+    return []
+
+
+def leak_problems(course: Course, exam: str, release_dir: Path) -> list[str]:
+    """What in a release would leak solutions, hidden tests or key values (empty when safe)."""
+    problems: list[str] = []
+    needles: dict[str, str] = {}
+    for trainee in course.trainees():
+        for question, expected in expected_answers(exam, trainee, *course.settings.bank_dirs).items():
+            for text in distinctive_values(expected.value, expected.decimals):
+                needles[text] = f"expected answer of {question} for trainee {trainee}"
+    key_dir = course.settings.key_dir or DEFAULT_KEY_DIR
+    truth_lines = (key_dir / TRUTH_FILE).read_text(encoding="utf-8").splitlines()[1:]
+    for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
+        name = path.relative_to(release_dir)
+        if path.name in (TRUTH_FILE, KEY_MANIFEST):
+            problems.append(f"{name}: assessor key file in the release")
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        for marker in FORBIDDEN_MARKERS:
+            if marker in text:
+                problems.append(f"{name}: contains {marker!r}")
+        for needle, what in needles.items():
+            if needle in text:
+                problems.append(f"{name}: contains {needle!r}, the {what}")
+        for line in truth_lines:
+            if line and line in text:
+                problems.append(f"{name}: contains a row of the assessor key ({line.split(',')[0]})")
+    return problems
+
+
+def release(course: Course, exam: str, due: dt.datetime | None = None) -> Path:
+    """Generate the trainee version of an exam with nbgrader, refusing anything that leaks.
+
+    Returns:
+        The release folder (``release/<exam>``).
+
+    Raises:
+        ReleaseError: the release would contain solution text, hidden tests or key values; the
+            release folder is removed and nothing ships.
+    """
+    course.source(exam)
+    course.write_variants(exam)
+    url = course.db_url
+    done = run_nbgrader(
+        course.root, "generate_assignment", exam, "--force", f"--CourseDirectory.db_url={url}"
+    )
+    release_dir = course.root / "release" / exam
+    if done.returncode != 0 or not release_dir.is_dir():
+        raise CourseError(f"nbgrader generate_assignment {exam} failed:\n{done.stdout}{done.stderr}".rstrip())
+    problems = leak_problems(course, exam, release_dir)
+    if problems:
+        shutil.rmtree(release_dir)
+        raise ReleaseError(f"refusing to release {exam}; nothing was released:\n  " + "\n  ".join(problems))
+    if due is not None:
+        with gradebook(url) as gb:
+            gb.update_or_create_assignment(exam, duedate=due)
+    return release_dir

@@ -1,0 +1,190 @@
+"""Report workers: render one report (papermill, HTML, PDF) in a process that stays warm.
+
+Each worker keeps what is expensive to set up across the reports it renders: its Python
+imports (pandas, matplotlib, nbconvert, papermill), the in-process papermill engine's shell,
+the nbconvert exporter and a running Chromium with its profile folder. `run_render_jobs` runs
+a batch on `grading.jobs` (a local pool or a Dask cluster).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.util import Finalize
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from grading.jobs import WorkerDied, run_jobs
+from grading.jobs import dask as cluster
+from grading.reports.errors import RenderError, ReportError
+from grading.reports.messages import Messages
+from grading.reports.pdf import ChromiumPrinter
+from grading.reports.render import HtmlRenderer, execute, html_to_pdf, write_text
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One report for a worker to render."""
+
+    name: str
+    """Trainee id, or `COHORT_JOB`."""
+    template: str
+    """Template notebook path."""
+    parameters: dict[str, str]
+    """Papermill parameters."""
+    html: str
+    """Where to write the HTML page."""
+    title: str
+    """Page title."""
+    lang: str
+    """Report language."""
+    pdf: str = ""
+    """Where to write the PDF ('' for none)."""
+    chromium: str = ""
+    """Chromium binary for the PDF."""
+    engine: str = ""
+    """Papermill engine name ('' for the in-process engine)."""
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a worker did with a job."""
+
+    name: str
+    html: str = ""
+    pdf: str = ""
+    error: str = ""
+    execute_seconds: float = 0.0
+    html_seconds: float = 0.0
+    pdf_seconds: float = 0.0
+
+
+_renderers: dict[str, HtmlRenderer] = {}
+_profile: list[Path] = []
+#: This worker's running Chromium; emptied for good when printing through it failed once.
+_printers: dict[str, ChromiumPrinter | None] = {}
+
+
+def _worker_init(scratch: str) -> None:
+    """Warm a worker: imports the report stack once; gives it its own Chromium profile folder."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import grading.reports.sections  # noqa: F401  (the templates' import, paid once per worker)
+
+    profile = Path(scratch) / f"chromium-{os.getpid()}"
+    profile.mkdir(parents=True, exist_ok=True)
+    _profile[:] = [profile]
+
+
+def render_job(job: RenderJob) -> RenderResult:
+    """Execute, convert and print one report (in a worker); errors are returned, not raised."""
+    started = time.perf_counter()
+    try:
+        nb = execute(Path(job.template), dict(job.parameters), *([job.engine] if job.engine else []))
+        executed = time.perf_counter()
+        renderer = _renderers.get(job.lang) or _renderers.setdefault(
+            job.lang, HtmlRenderer(Messages(job.lang))
+        )
+        write_text(Path(job.html), renderer.render(nb, job.title))
+        converted = time.perf_counter()
+    except ReportError as exc:
+        return RenderResult(job.name, error=str(exc))
+    pdf, error = "", ""
+    if job.pdf and job.chromium:
+        try:
+            pdf = str(print_pdf(Path(job.html), Path(job.pdf), job.chromium))
+        except RenderError as exc:
+            error = str(exc)
+    printed = time.perf_counter()
+    return RenderResult(
+        job.name,
+        job.html,
+        pdf,
+        error,
+        executed - started,
+        converted - executed,
+        printed - converted if pdf else 0.0,
+    )
+
+
+def print_pdf(html: Path, pdf: Path, chromium: str) -> Path:
+    """Print with this worker's running Chromium; with the one-shot command if that fails.
+
+    Raises:
+        RenderError: the one-shot command failed too.
+    """
+    profile = _profile[0] if _profile else Path(tempfile.mkdtemp(prefix="cmacademy-chromium-"))
+    if chromium not in _printers:
+        started = ChromiumPrinter(chromium, profile / "pipe")
+        Finalize(started, started.close, exitpriority=10)
+        _printers[chromium] = started
+    printer = _printers[chromium]
+    if printer is not None:
+        try:
+            return printer.print_pdf(html, pdf)
+        except RenderError:
+            _printers[chromium] = None
+    return html_to_pdf(html, pdf, chromium, profile / "oneshot")
+
+
+def _close_printers() -> None:
+    """Close this worker's Chromium (a Dask worker outlives the run whose profile folder it uses)."""
+    for printer in _printers.values():
+        if printer is not None:
+            printer.close()
+    _printers.clear()
+
+
+def _setup_dask_worker(scratch: str) -> None:
+    """Warm a Dask worker for this run's scratch folder (its Chromium of an earlier run is closed)."""
+    _close_printers()
+    _worker_init(scratch)
+
+
+def run_render_jobs(
+    jobs: list[RenderJob],
+    workers: int,
+    scratch: Path,
+    on_done: Callable[[RenderResult, int, int], None] | None = None,
+    client: Client | None = None,
+) -> list[RenderResult]:
+    """Render ``jobs`` in a pool of ``workers`` processes, or on ``client``'s Dask cluster.
+
+    Returns:
+        The results, in the order they finished.
+    """
+    results: list[RenderResult] = []
+    runs = run_jobs(
+        render_job,
+        ((job, (job,)) for job in jobs),
+        workers=workers,
+        client=client,
+        name="report",
+        initializer=_worker_init,
+        initargs=(str(scratch),),
+        setup=_setup_dask_worker,
+        setup_args=(str(scratch),),
+    )
+    try:
+        for job, result in runs:
+            if not isinstance(result, RenderResult):
+                lost = isinstance(result, cluster.JobLost | WorkerDied)
+                reason = "its worker was lost" if lost else "it failed"
+                result = RenderResult(
+                    job.name, error=f"report not rendered, {reason}: {type(result).__name__}: {result}"
+                )
+            results.append(result)
+            if on_done:
+                on_done(result, len(results), len(jobs))
+    finally:
+        runs.close()
+        if client is not None:
+            client.run(_close_printers, on_error="ignore")
+    return results
