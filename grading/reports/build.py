@@ -43,9 +43,9 @@ from grading.reports.render import (
     TRAINEE_TEMPLATE,
     find_chromium,
 )
-from grading.reports.signing import fingerprint, load_or_create_key, public_pem, signing_key_path
 from grading.reports.workers import RenderJob, RenderResult, run_render_jobs
 from grading.scheme import Scheme, load_scheme
+from grading.signing import fingerprint, load_or_create_key, public_pem, signing_key_path
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -112,7 +112,7 @@ def generate_reports(
         out: output folder (created).
         lang: ``zh`` (default) or ``en``.
         today: the as-of day for statuses (default: today).
-        signing_key: private key path (default: `grading.reports.signing.signing_key_path`).
+        signing_key: private key path (default: `grading.signing.signing_key_path`).
         pdf: also print PDFs when a Chromium is available.
         engine: papermill engine ('' for the in-process engine, ``nbclient`` for a kernel each).
         on_done: called after each report with (result, done, total).

@@ -4,7 +4,7 @@ One JSON file per certificate (``certificates/<certificate id>.json``): an
 ``OpenBadgeCredential`` whose issuer is the certification body (its id the installation key's
 ``did:key``), whose subject is the trainee with the achievement = the certified level, with
 ``validFrom``/``validUntil`` and the scores as evidence, signed with the installation's Ed25519
-key (`grading.reports.signing`).
+key (`grading.signing`).
 
 `verify_certificate` answers, in this order: **tampered** (unreadable, or the proof fails for
 the trusted key), **revoked** (listed in a signed revocation list, or revoked or withdrawn in
@@ -24,14 +24,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from grading.reports.data import DecisionRecord
 from grading.reports.errors import ReportError
-from grading.reports.signing import (
+from grading.scheme import Scheme
+from grading.signing import (
     did_key,
     load_public_key,
     proof_problem,
     sign,
     signing_key_path,
 )
-from grading.scheme import Scheme
 from grading.status import CertificateStatus
 
 CONTEXTS: Final = (
@@ -200,7 +200,7 @@ def trusted_key(public_key: Path | None, portal: Path | None) -> Ed25519PublicKe
     Raises:
         CertificateError: none of them exists.
     """
-    from grading.reports.signing import load_or_create_key
+    from grading.signing import load_or_create_key
 
     if public_key is not None:
         return load_public_key(public_key)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from grading.reports.build import ReportSummary, generate_reports
-from grading.reports.signing import ENV_SIGNING_KEY
+from grading.signing import ENV_SIGNING_KEY
 from tests.grading.reports.cohort_builder import AS_OF, EXAM, GradedCohort, build_cohort
 
 

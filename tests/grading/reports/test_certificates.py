@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from grading.reports.certificates import CertificateError, verify_certificate
-from grading.reports.signing import load_or_create_key, public_pem
+from grading.signing import load_or_create_key, public_pem
 from tests.conftest import Cli
 from tests.grading.reports.cohort_builder import AS_OF
 from tests.grading.reports.conftest import Reported

@@ -26,18 +26,18 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from grading.reports.errors import ReportError
+from casebank.errors import CmAcademyError
 
 ENV_SIGNING_KEY: Final = "CMACADEMY_SIGNING_KEY"
 KEY_FILE: Final = Path("cm-academy") / "signing" / "ed25519.pem"
-SOURCE_ROOT: Final = Path(__file__).resolve().parents[2]
+SOURCE_ROOT: Final = Path(__file__).resolve().parents[1]
 CRYPTOSUITE: Final = "eddsa-jcs-2022"
 PROOF_TYPE: Final = "DataIntegrityProof"
 _MULTICODEC_ED25519_PUB: Final = b"\xed\x01"
 _B58: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-class SigningKeyError(ReportError):
+class SigningKeyError(CmAcademyError):
     """The signing key cannot be created, read, or is in a place it must not be."""
 
 

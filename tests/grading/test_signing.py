@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grading.reports.signing import (
+from grading.signing import (
     SOURCE_ROOT,
     SigningKeyError,
     b58decode,
