@@ -1,4 +1,10 @@
-"""nbgrader's gradebook and command line, called with this interpreter's tools on PATH."""
+"""nbgrader's gradebook and command line, called with this interpreter's tools on PATH.
+
+An SQLite gradebook is checked before it is opened (`check_gradebook_file`): SQLite would
+silently turn an empty file into a new, empty gradebook, and a damaged one fails deep inside
+nbgrader. Both become a `GradebookError` that names the file and says to restore it from a
+backup; cm-academy never recreates a gradebook that holds, or held, grades.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,24 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
+
+from casebank.errors import CmAcademyError
 
 if TYPE_CHECKING:
     from nbgrader.api import Gradebook
+
+#: The first 16 bytes of every SQLite 3 database file.
+SQLITE_MAGIC: Final = b"SQLite format 3\x00"
+#: Length of the SQLite database header (https://www.sqlite.org/fileformat.html).
+SQLITE_HEADER_SIZE: Final = 100
+RESTORE_ADVICE: Final = (
+    "restore it from a backup (cm-academy never recreates a gradebook, so no grades are lost silently)"
+)
+
+
+class GradebookError(CmAcademyError):
+    """The gradebook cannot be opened: missing server, empty, damaged or not a database."""
 
 
 def tool_env() -> dict[str, str]:
@@ -21,13 +41,93 @@ def tool_env() -> dict[str, str]:
     }
 
 
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of an SQLite gradebook URL; None for other databases and in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_url)
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):  # an SQLite URI filename (``?uri=true``)
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if not database or database == ":memory:":
+            return None
+    return Path(database)
+
+
+def _header_problem(header: bytes, size: int) -> str | None:
+    """What is wrong with an SQLite file of ``size`` bytes whose header is ``header``, or None."""
+    if size == 0:
+        return "is empty (0 bytes), not a gradebook"
+    if size < SQLITE_HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        return f"is not an SQLite database ({size} bytes that do not start with 'SQLite format 3')"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    pages_valid = header[24:28] == header[92:96]  # the page count is trusted only then (file format §1.3.8)
+    if pages_valid and pages and size < page_size * pages:
+        return f"is truncated ({size} bytes; its header says {page_size * pages})"
+    return None
+
+
+def check_gradebook_file(db_url: str) -> None:
+    """Refuse an SQLite gradebook file that is empty, truncated or not a database.
+
+    A no-op for server databases (PostgreSQL, ...), for in-memory SQLite and for a file that
+    does not exist yet (a new course creates it).
+
+    Raises:
+        GradebookError: naming the file, what is wrong and that it must be restored from a backup.
+    """
+    path = sqlite_path(db_url)
+    if path is None or not path.exists():
+        return
+    try:
+        with path.open("rb") as f:
+            header = f.read(SQLITE_HEADER_SIZE)
+            size = os.fstat(f.fileno()).st_size
+    except OSError as exc:
+        raise GradebookError(
+            f"gradebook {path}: cannot be read ({exc.strerror}); check that it is a file this user may read."
+        ) from None
+    problem = _header_problem(header, size)
+    if problem:
+        raise GradebookError(f"gradebook {path} {problem}; {RESTORE_ADVICE}.")
+
+
 def gradebook(db_url: str) -> Gradebook:
-    """Open nbgrader's gradebook (creating its tables; nbgrader calls alembic from PATH)."""
+    """Open nbgrader's gradebook (creating its tables; nbgrader calls alembic from PATH).
+
+    Raises:
+        GradebookError: the SQLite file is empty, truncated or damaged, or the database cannot
+            be reached.
+    """
     from nbgrader.api import Gradebook
     from nbgrader.utils import setenv
+    from sqlalchemy.exc import DatabaseError
 
-    with setenv(PATH=tool_env()["PATH"]):
-        return Gradebook(db_url)
+    check_gradebook_file(db_url)
+    try:
+        with setenv(PATH=tool_env()["PATH"]):
+            return Gradebook(db_url)
+    except DatabaseError as exc:
+        raise _open_error(db_url, exc) from None
+
+
+def _open_error(db_url: str, exc: Exception) -> GradebookError:
+    """The error to report when the database driver refused to open the gradebook."""
+    from sqlalchemy.engine import make_url
+
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    path = sqlite_path(db_url)
+    if path is not None:
+        return GradebookError(f"gradebook {path} is damaged ({reason}); {RESTORE_ADVICE}.")
+    shown = make_url(db_url).render_as_string(hide_password=True)
+    return GradebookError(
+        f"gradebook {shown} cannot be opened ({reason}); check that the server runs and the URL "
+        "(--db-url) names an existing database this user may write."
+    )
 
 
 def run_nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
