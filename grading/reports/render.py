@@ -11,14 +11,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any, Final
 
 from grading.reports import engine as inprocess
-from grading.reports.errors import RenderError
+from grading.reports.errors import RenderError, ReportError
 from grading.reports.messages import Messages
 
 TEMPLATES_DIR: Final = Path(__file__).resolve().parent / "templates"
@@ -44,6 +48,21 @@ CHROMIUM_FLAGS: Final = (
 )
 #: Only for ``--print-to-pdf`` (with ``--remote-debugging-pipe`` it stops Chromium answering).
 ONE_SHOT_FLAGS: Final = ("--no-pdf-header-footer",)
+#: Mode of a new output file before the umask applies (as `open` would create it).
+NEW_FILE_MODE: Final = 0o666
+_NOT_A_FOLDER: Final = (
+    "a file stands where a folder is needed; move it or choose another output folder (--out)"
+)
+#: What to do when an output file cannot be written, by the system's error number.
+OUTPUT_ADVICE: Final = {
+    errno.EROFS: "the folder is on a read-only file system; choose another output folder (--out)",
+    errno.ENOSPC: "free space on that disk or choose another output folder (--out)",
+    errno.EDQUOT: "free space within your disk quota or choose another output folder (--out)",
+    errno.EACCES: "give this user write permission on the folder or choose another output folder (--out)",
+    errno.EPERM: "give this user write permission on the folder or choose another output folder (--out)",
+    errno.ENOTDIR: _NOT_A_FOLDER,
+    errno.EEXIST: _NOT_A_FOLDER,
+}
 PDF_HINT: Final = (
     "PDF skipped: no Chromium found; install it (Debian: `sudo apt-get install chromium fonts-noto-cjk`, "
     f"or run `bash scripts/install_system_deps.sh`) or point {ENV_CHROMIUM} at a Chrome/Chromium binary."
@@ -124,11 +143,57 @@ class HtmlRenderer:
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write a file whole: to a temporary name first, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    """Write a UTF-8 text file whole and atomically (see `write_bytes`).
+
+    Raises:
+        ReportError: the file cannot be written; nothing is left behind.
+    """
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write a file whole and atomically: a unique temporary file in its folder, then a rename.
+
+    Readers see the old file or the new one, never half of one; on any failure the temporary
+    file is removed. The file gets the usual mode (``0o666`` less the umask).
+
+    Raises:
+        ReportError: the folder cannot be made or written (read-only, full, no permission),
+            naming the path, the system's reason and what to do.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise output_error(path, exc) from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), NEW_FILE_MODE & ~_umask())
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise output_error(path, exc) from None
+        raise
+
+
+def output_error(path: Path, exc: OSError) -> ReportError:
+    """The error for an output file that cannot be written: path, the system's reason, what to do."""
+    reason = exc.strerror or str(exc)
+    reason = reason[:1].lower() + reason[1:]
+    advice = OUTPUT_ADVICE.get(exc.errno or 0, "check the output folder and run the command again")
+    return ReportError(f"cannot write {path}: {reason}; {advice}. Nothing was half-written.")
+
+
+@functools.cache
+def _umask() -> int:
+    """This process's umask (read once: reading it means setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def find_chromium() -> str | None:
