@@ -3,6 +3,10 @@
 One row per decision: trainee id, name, org unit, exam, level, status (valid, expired, revoked,
 pending, failed, in the report language), issue and expiry dates, certificate id. Both files
 are written to a temporary name and renamed, so a failure never leaves half a register.
+
+Every text cell is made safe for spreadsheets (`spreadsheet_text`): a name such as
+``=HYPERLINK(...)`` must reach HR as the text it is, never as a live formula (OWASP "CSV
+injection"), and characters a workbook cannot hold are dropped rather than crash the report.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Final
 
 from grading.reports.data import DecisionRecord
 from grading.reports.messages import Messages
+from grading.reports.render import write_bytes
 from grading.scheme import Scheme
 
 CSV_FILE: Final = "register.csv"
@@ -33,6 +38,21 @@ COLUMNS: Final = (
     "certificate_id",
 )
 DATE_COLUMNS: Final = ("issued_on", "expires_on")
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP).
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+#: Prefixed to such a cell so that spreadsheets show it as text.
+TEXT_MARK: Final = "'"
+
+#: What a register cell holds: text, a date, or nothing.
+CellValue = str | dt.date | None
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` safe for a spreadsheet cell: no characters XLSX forbids, never read as a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return TEXT_MARK + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass(frozen=True)
@@ -75,8 +95,8 @@ def register_rows(
     return sorted(rows, key=lambda row: (row.org_unit, row.trainee_id, row.exam))
 
 
-def _cells(row: RegisterRow, msg: Messages) -> list[str | dt.date | None]:
-    return [
+def _cells(row: RegisterRow, msg: Messages) -> list[CellValue]:
+    cells: list[CellValue] = [
         row.trainee_id,
         row.name,
         row.org_unit,
@@ -87,26 +107,38 @@ def _cells(row: RegisterRow, msg: Messages) -> list[str | dt.date | None]:
         row.expires_on,
         row.certificate_id,
     ]
+    return [spreadsheet_text(c) if isinstance(c, str) else c for c in cells]
+
+
+def _header(msg: Messages) -> list[str]:
+    return [spreadsheet_text(msg.text(f"register.{c}")) for c in COLUMNS]
 
 
 def write_csv(rows: list[RegisterRow], path: Path, msg: Messages) -> Path:
-    """Write the register as CSV in UTF-8 with a byte-order mark (Excel then reads Chinese right)."""
+    """Write the register as CSV in UTF-8 with a byte-order mark (Excel then reads Chinese right).
+
+    Raises:
+        ReportError: the file cannot be written (nothing is half-written).
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([msg.text(f"register.{c}") for c in COLUMNS])
+    writer.writerow(_header(msg))
     for row in rows:
         writer.writerow(
             ["" if v is None else (v.isoformat() if isinstance(v, dt.date) else v) for v in _cells(row, msg)]
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
-    tmp.replace(path)
+    write_bytes(path, buffer.getvalue().encode("utf-8-sig"))
     return path
 
 
 def write_xlsx(rows: list[RegisterRow], path: Path, msg: Messages) -> Path:
-    """Write the register as an Excel workbook: real date cells, a filter row, the header frozen."""
+    """Write the register as an Excel workbook: real date cells, a filter row, the header frozen.
+
+    Text cells are stored as strings, never as formulas.
+
+    Raises:
+        ReportError: the file cannot be written (nothing is half-written).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -115,11 +147,15 @@ def write_xlsx(rows: list[RegisterRow], path: Path, msg: Messages) -> Path:
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = msg.text("register.sheet")
-    sheet.append([msg.text(f"register.{c}") for c in COLUMNS])
+    sheet.append(_header(msg))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(_cells(row, msg))
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store a text starting with '=' as a formula
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         if column in DATE_COLUMNS:
@@ -129,8 +165,7 @@ def write_xlsx(rows: list[RegisterRow], path: Path, msg: Messages) -> Path:
         sheet.column_dimensions[letter].width = min(max(10, width * 1.6 + 2), 40)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    book.save(tmp)
-    tmp.replace(path)
+    content = io.BytesIO()
+    book.save(content)
+    write_bytes(path, content.getvalue())
     return path
