@@ -89,13 +89,20 @@ def roster_import(file: Path, course_dir: Path, db_url: str | None) -> None:
 @DB_OPTION
 @reports_errors
 def collect_exam(exam: str, source: Path, course_dir: Path, db_url: str | None) -> None:
-    """Collect submissions of EXAM into the course (late policy from the scheme)."""
+    """Collect submissions of EXAM into the course (late policy from the scheme).
+
+    One line per rejected trainee says why; the command exits 1 when any was rejected.
+    """
     report = collect(Course.open(course_dir, db_url=db_url), exam, source)
     say(
         f"collected {len(report.collected)} ({len(report.late)} late), unchanged {len(report.unchanged)}, "
         f"rejected {len(report.rejected)}"
     )
+    for trainee, seconds in sorted(report.late.items()):
+        say(f"  {trainee}: collected {seconds / 60:.0f} minutes late (within the grace period or accepted)")
+    for trainee, note in sorted(report.claims.items()):
+        warn(f"  {trainee}: {note}")
     for trainee, why in sorted(report.rejected.items()):
-        warn(f"  {trainee}: {why}")
+        warn(f"  {trainee}: rejected: {why}")
     if not report.ok:
         sys.exit(1)
