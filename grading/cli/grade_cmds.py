@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.progress import Progress
 
 from grading.certification.certify import certify, record_appeal, revoke
 from grading.cli.common import (
@@ -17,6 +16,7 @@ from grading.cli.common import (
     DB_OPTION,
     console,
     err_console,
+    progress_display,
     reports_errors,
     say,
     scheduler_option,
@@ -90,7 +90,7 @@ def grade_cmd(
     )
     if unsafe_no_sandbox:
         err_console.print(UNSAFE_WARNING, style="bold red")
-    with Progress(console=err_console, transient=True) as progress:
+    with progress_display() as progress:
         task = progress.add_task(f"grading {exam}", total=None)
 
         def tick(outcome: Outcome, done: int, total: int) -> None:

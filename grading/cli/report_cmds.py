@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import Progress
 
 from casebank.load import default_bank_dir, load_bank
 from casebank.summary import bank_summary
@@ -19,7 +18,7 @@ from grading.cli.common import (
     COURSE_OPTION,
     DATE_FORMATS,
     DB_OPTION,
-    err_console,
+    progress_display,
     reports_errors,
     say,
     scheduler_option,
@@ -91,7 +90,7 @@ def report_cmd(
     from grading.reports.workers import RenderResult
 
     course = Course.open(course_dir, workers=workers, db_url=db_url, scheduler=scheduler)
-    with Progress(console=err_console, transient=True) as progress:
+    with progress_display() as progress:
         task = progress.add_task(f"reports {exam}", total=None)
 
         def tick(result: RenderResult, done: int, total: int) -> None:
@@ -209,7 +208,7 @@ def demo_cmd(trainees: int, out: Path, workers: int) -> None:
     validate_bank(default_bank_dir())
     print_summary(bank_summary(shipped))
     start = time.perf_counter()
-    with Progress(console=err_console, transient=True) as progress:
+    with progress_display() as progress:
         task = progress.add_task("demo", total=None)
         result = run_demo(
             out,
