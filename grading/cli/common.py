@@ -1,7 +1,8 @@
 """What every `cmacademy` command shares: consoles, error reporting, the common options.
 
-Every text that comes from a file or a person is printed as text (``markup=False``), never
-interpreted as Rich markup; only cm-academy's own fixed strings carry styles.
+Every text that comes from a file or a person is printed as text, never interpreted as Rich
+markup (``markup=False``) or emoji codes such as ``:smile:`` (``emoji=False``); only
+cm-academy's own fixed strings carry styles.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from casebank.errors import CmAcademyError
 from grading.settings import DEFAULT_WORKERS
 
 F = TypeVar("F", bound=Callable[..., Any])
-console = Console(soft_wrap=True, markup=False, highlight=False)
-err_console = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)
+console = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err_console = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def say(text: str) -> None:

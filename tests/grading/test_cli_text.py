@@ -35,6 +35,15 @@ def test_roster_row_with_markup_id_is_reported_as_text(cli: Cli, tmp_path: Path)
     assert course.trainees() == []
 
 
+def test_emoji_codes_in_an_error_are_printed_as_written(cli: Cli, tmp_path: Path) -> None:
+    course = init_course(tmp_path / "c")
+    roster = tmp_path / "r.csv"
+    roster.write_text("id,name,email,org_unit\n:smile:,张三,t1@bank.cn,杭州分行\n", encoding="utf-8")
+    result = cli("roster", "import", roster, "--course", course.root)
+    assert result.exit_code == 1
+    assert "id ':smile:' must be" in result.output
+
+
 def test_roster_name_with_markup_is_imported_as_written(cli: Cli, tmp_path: Path) -> None:
     course = init_course(tmp_path / "c")
     roster = tmp_path / "r.csv"
