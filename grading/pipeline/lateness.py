@@ -32,7 +32,7 @@ RECEIVED_RULE: Final = (
     "capped at the collect time"
 )
 _SHOWN: Final = "%Y-%m-%d %H:%M:%S UTC"
-_CLAIM_FROM_FILE_DATES: Final = "the files' own dates"
+_CLAIM_FROM_FILE_DATES: Final = "the files' dates"
 
 
 class TimestampError(CmAcademyError):
@@ -105,9 +105,10 @@ class Receipt:
         if self.claimed_at is None or abs(self.claimed_at - self.received_at) <= CLAIM_TOLERANCE:
             return None
         apart = abs(self.claimed_at - self.received_at).total_seconds() / 60
+        direction = "before" if self.claimed_at < self.received_at else "after"
         return (
-            f"{self.claim_source} claims {self.claimed_at:{_SHOWN}} but it was received "
-            f"{self.received_at:{_SHOWN}} ({apart:.0f} minutes apart); lateness counts the received time"
+            f"claimed time {self.claimed_at:{_SHOWN}} (from {self.claim_source}) is {apart:.0f} minutes "
+            f"{direction} the received time {self.received_at:{_SHOWN}}; lateness counts the received time"
         )
 
     def refusal(self, policy: LatePolicy) -> str | None:
