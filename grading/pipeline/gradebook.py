@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 SQLITE_MAGIC: Final = b"SQLite format 3\x00"
 #: Length of the SQLite database header (https://www.sqlite.org/fileformat.html).
 SQLITE_HEADER_SIZE: Final = 100
+#: Files beside an SQLite database from which SQLite finishes or undoes an interrupted write.
+RECOVERY_SUFFIXES: Final = ("-wal", "-journal")
 RESTORE_ADVICE: Final = (
     "restore it from a backup (cm-academy never recreates a gradebook, so no grades are lost silently)"
 )
@@ -71,6 +73,14 @@ def _header_problem(header: bytes, size: int) -> str | None:
     return None
 
 
+def _has_recovery_file(path: Path) -> bool:
+    """Whether a write-ahead log or a hot journal beside ``path`` may complete or undo a write."""
+    return any(
+        (side := path.with_name(path.name + suffix)).is_file() and side.stat().st_size > 0
+        for suffix in RECOVERY_SUFFIXES
+    )
+
+
 def check_gradebook_file(db_url: str) -> None:
     """Refuse an SQLite gradebook file that is empty, truncated or not a database.
 
@@ -92,6 +102,8 @@ def check_gradebook_file(db_url: str) -> None:
             f"gradebook {path}: cannot be read ({exc.strerror}); check that it is a file this user may read."
         ) from None
     problem = _header_problem(header, size)
+    if problem and problem.startswith("is truncated") and _has_recovery_file(path):
+        return  # SQLite replays or rolls back an interrupted write from it when the file is opened
     if problem:
         raise GradebookError(f"gradebook {path} {problem}; {RESTORE_ADVICE}.")
 

@@ -87,3 +87,12 @@ def test_cli_reports_an_emptied_gradebook_without_traceback(cli: Cli, tmp_path: 
     assert "error: gradebook" in result.output and "restore it from a backup" in result.output
     assert "Traceback" not in result.output
     assert database.read_bytes() == b""
+
+
+def test_a_short_file_with_a_journal_beside_it_is_left_to_sqlite(
+    tmp_path: Path, real_gradebook: bytes
+) -> None:
+    database = tmp_path / "gradebook.db"
+    database.write_bytes(real_gradebook[: len(real_gradebook) // 2])
+    (tmp_path / "gradebook.db-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
+    check_gradebook_file(sqlite_url(database))
