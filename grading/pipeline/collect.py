@@ -152,12 +152,12 @@ def _refuse(run: _Run, trainee: str, offers: list[Offer], reason: str) -> None:
 
 def _reject_late(run: _Run, trainee: str, offer: Offer, receipt: Receipt, reason: str) -> None:
     """Record a submission refused by the late policy; an earlier collected one stands."""
-    earlier = read_timestamp(run.target(trainee))
-    if earlier is not None:
-        reason += f"; the submission received {earlier:%Y-%m-%d %H:%M:%S} UTC stands"
+    stands = run.target(trainee).is_dir()
+    if stands:
+        reason += "; the submission collected earlier stands"
     run.report.rejected[trainee] = reason
     with session(run.engine) as s:
-        if earlier is None:
+        if not stands:
             record = s.get(GradingRecord, (run.exam, trainee)) or GradingRecord(
                 exam=run.exam, trainee=trainee
             )
@@ -216,7 +216,8 @@ def _collect_one(run: _Run, trainee: str, offers: list[Offer]) -> None:
         intake = _take(run, offer, staging)
         receipt = Receipt.of(intake, staging, run.due, run.started)
         earlier = read_timestamp(run.target(trainee))
-        if earlier is not None and earlier >= receipt.received_at:
+        # A time after this run started is a trainee's claim kept by an older cm-academy: not a receipt.
+        if earlier is not None and receipt.received_at <= earlier <= run.started:
             run.report.unchanged.append(trainee)
             return
         refusal = receipt.refusal(run.policy)

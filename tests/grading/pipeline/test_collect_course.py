@@ -142,6 +142,20 @@ def test_backdated_submission_is_on_time_when_due_is_in_the_future(
     assert list(report.collected) == ["t1"] and report.late == {} and report.ok
 
 
+def test_late_resubmission_leaves_the_earlier_one_in_place(
+    course: Course, notebook: nbformat.NotebookNode, tmp_path: Path
+) -> None:
+    put(tmp_path / "first", "t1", notebook)
+    assert list(collect(course, EXAM, tmp_path / "first").collected) == ["t1"]
+    set_due(course, now() - dt.timedelta(hours=1))
+    put(tmp_path / "second", "t1", notebook)
+    report = collect(course, EXAM, tmp_path / "second")
+    assert report.rejected["t1"].endswith("the submission collected earlier stands")
+    assert (course.root / "submitted" / "t1" / EXAM / f"{EXAM}.ipynb").is_file()
+    with session(open_engine(course.db_url)) as s:
+        assert s.get(GradingRecord, (EXAM, "t1")) is None
+
+
 def test_late_within_the_grace_period_is_collected_and_reported(
     course: Course, notebook: nbformat.NotebookNode, tmp_path: Path
 ) -> None:
