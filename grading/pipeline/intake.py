@@ -23,10 +23,11 @@ import os
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Final, cast
 
 from casebank.errors import CmAcademyError
 
@@ -58,6 +59,7 @@ _ZIP_READ_ERRORS: Final = (
     ValueError,
 )
 _MEGABYTE: Final = 1024 * 1024
+_Walk = Generator[tuple[str, list[str], list[str], int], None, None]
 
 
 class IntakeError(CmAcademyError):
@@ -190,19 +192,20 @@ def take_folder(source: Path, parts: tuple[str, ...], staging: Path) -> Intake:
         try:
             newest_change = os.fstat(top).st_ctime
             newest_write: float | None = None
-            walk = os.fwalk(".", dir_fd=top, follow_symlinks=False, onerror=_raise)
-            for folder, dirnames, filenames, dir_fd in walk:
-                for name in sorted([*dirnames, *filenames]):
-                    relative = Path(folder, name)
-                    seen = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
-                    _refuse_kind(where / relative, seen.st_mode, seen.st_nlink)
-                    newest_change = max(newest_change, seen.st_ctime)
-                    if stat.S_ISDIR(seen.st_mode):
-                        (staging / relative).mkdir()
-                        continue
-                    budget.declare(str(relative), seen.st_size)
-                    _copy_from(dir_fd, name, seen, staging / relative, budget)
-                    newest_write = max(newest_write or seen.st_mtime, seen.st_mtime)
+            walk = cast(_Walk, os.fwalk(".", dir_fd=top, follow_symlinks=False, onerror=_raise))
+            with closing(walk) as folders:  # closed at once on a refusal: its folders' descriptors too
+                for folder, dirnames, filenames, dir_fd in folders:
+                    for name in sorted([*dirnames, *filenames]):
+                        relative = Path(folder, name)
+                        seen = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+                        _refuse_kind(where / relative, seen.st_mode, seen.st_nlink)
+                        newest_change = max(newest_change, seen.st_ctime)
+                        if stat.S_ISDIR(seen.st_mode):
+                            (staging / relative).mkdir()
+                            continue
+                        budget.declare(str(relative), seen.st_size)
+                        _copy_from(dir_fd, name, seen, staging / relative, budget)
+                        newest_write = max(newest_write or seen.st_mtime, seen.st_mtime)
         finally:
             os.close(top)
     except OSError as exc:
