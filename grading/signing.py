@@ -169,6 +169,20 @@ def did_key(key: Ed25519PublicKey) -> str:
     return "did:key:z" + b58encode(_MULTICODEC_ED25519_PUB + _raw(key))
 
 
+def public_key_from_did(did: str) -> Ed25519PublicKey:
+    """The Ed25519 key a ``did:key`` names.
+
+    Raises:
+        ValueError: not an Ed25519 ``did:key``.
+    """
+    if not did.startswith("did:key:z"):
+        raise ValueError(f"{did!r} is not a did:key")
+    raw = b58decode(did.removeprefix("did:key:z"))
+    if not raw.startswith(_MULTICODEC_ED25519_PUB) or len(raw) != 34:
+        raise ValueError(f"{did!r} does not name an Ed25519 key")
+    return Ed25519PublicKey.from_public_bytes(raw[2:])
+
+
 def verification_method(key: Ed25519PublicKey) -> str:
     """The proof's ``verificationMethod`` for ``key``."""
     did = did_key(key)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,23 @@ from click.testing import CliRunner, Result
 
 from casebank.load import CaseBank, default_bank_dir, load_bank
 from grading.cli import main
+from grading.signing import ENV_SIGNING_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_DIR = ROOT / "grading" / "key"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installation_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This test run's installation signing key (never the user's real one), shared by every test.
+
+    The audit trail's head and the certificates are signed with it, in this process and in the
+    `cmacademy` processes the tests start (they inherit the variable).
+    """
+    path = tmp_path_factory.mktemp("signing") / "ed25519.pem"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV_SIGNING_KEY, str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")

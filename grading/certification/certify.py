@@ -13,15 +13,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Final
+
+from sqlalchemy.orm import Session
 
 from casebank.errors import CmAcademyError
+from grading.pipeline.audit import decision_state, record_decision
 from grading.pipeline.course import Course
 from grading.pipeline.gradebook import gradebook
+from grading.pipeline.lock import exclusive
 from grading.pipeline.records import Decision, GradingRecord, Trainee, audit, now, open_engine, session
 from grading.scheme import Level, Scheme, load_scheme
 from grading.status import NEEDS_ATTENTION, DecisionStatus
+
+#: Why certify left a decision alone.
+REVOKED_NOTE: Final = "revoked; certify does not change it (see `cmacademy certificate reinstate`)"
 
 
 class CertifyError(CmAcademyError):
@@ -153,37 +160,30 @@ def certify(
     grades = _grades(url, exam)
     if not grades:
         raise CertifyError(f"no graded submissions of {exam}; run `cmacademy grade {exam}` first.")
-    engine = open_engine(url)
-    results = []
-    with session(engine) as s:
-        records = {r.trainee: r for r in s.query(GradingRecord).filter(GradingRecord.exam == exam)}
-        for trainee in sorted(grades):
-            record = records.get(trainee)
-            attention = (
-                f"{record.status}: {record.reason}" if record and record.status in NEEDS_ATTENTION else ""
-            )
-            status, why, comps, total = evaluate(level, grades[trainee], attention)
-            results.append(
-                Result(trainee, status, why, total, sum(c.max_score for c in comps.values()), comps)
-            )
-            _store(s, level, exam, trainee, status, why, total, comps, today, reason)
-    engine.dispose()
+    with exclusive(course, exam, "certify"):
+        engine = open_engine(url)
+        results = []
+        with session(engine) as s:
+            records = {r.trainee: r for r in s.query(GradingRecord).filter(GradingRecord.exam == exam)}
+            for trainee in sorted(grades):
+                record = records.get(trainee)
+                attention = (
+                    f"{record.status}: {record.reason}" if record and record.status in NEEDS_ATTENTION else ""
+                )
+                status, why, comps, total = evaluate(level, grades[trainee], attention)
+                result = Result(trainee, status, why, total, sum(c.max_score for c in comps.values()), comps)
+                if _store(s, level, exam, result, today, reason) == REVOKED_NOTE:
+                    stored = s.get_one(Decision, (exam, trainee))
+                    result = replace(
+                        result, status=stored.status, reason=f"{REVOKED_NOTE} ({stored.certificate_id})"
+                    )
+                results.append(result)
+        engine.dispose()
     return results
 
 
-def _store(
-    s: Any,
-    level: Level,
-    exam: str,
-    trainee: str,
-    status: str,
-    why: str,
-    total: float | None,
-    comps: dict[str, CompetencyResult],
-    today: dt.date,
-    reason: str,
-) -> None:
-    competencies = json.dumps(
+def _competencies_json(comps: dict[str, CompetencyResult]) -> str:
+    return json.dumps(
         {
             c: {"score": r.score, "max": r.max_score, "share": round(r.share, 4), "passed": r.passed}
             for c, r in comps.items()
@@ -191,69 +191,91 @@ def _store(
         ensure_ascii=False,
         sort_keys=True,
     )
-    current = s.get(Decision, (exam, trainee))
-    if (
-        current is not None
-        and current.status == status
-        and current.competencies == competencies
-        and not current.revoked
-    ):
-        return
-    issued = today if status == DecisionStatus.CERTIFIED else None
-    decision = current or Decision(exam=exam, trainee=trainee)
-    before = (
-        None
-        if current is None
-        else {"status": current.status, "score": current.score, "certificate_id": current.certificate_id}
-    )
-    decision.status, decision.level = status, level.id
-    decision.score, decision.max_score, decision.competencies = (
-        total,
-        sum(r.max_score for r in comps.values()),
-        competencies,
-    )
-    if issued is not None and (current is None or current.certificate_id is None or current.revoked):
-        decision.certificate_id = certificate_id(level, trainee, exam, issued)
+
+
+def _store(s: Session, level: Level, exam: str, result: Result, today: dt.date, reason: str) -> str:
+    """Record a new or changed decision; returns what happened ('' when nothing changed).
+
+    A revoked certificate is final: its decision is never changed here and its holder gets no
+    new certificate for this sitting (reinstatement is `reinstate`, explicit and audited).
+    """
+    competencies = _competencies_json(result.competencies)
+    current = s.get(Decision, (exam, result.trainee))
+    if current is not None and current.revoked:
+        return REVOKED_NOTE
+    if current is not None and current.status == result.status and current.competencies == competencies:
+        return ""
+    issued = today if result.status == DecisionStatus.CERTIFIED else None
+    decision = current or Decision(exam=exam, trainee=result.trainee, revoked=0)
+    before = None if current is None else decision_state(current)
+    decision.status, decision.level, decision.competencies = result.status, level.id, competencies
+    decision.score, decision.max_score = result.score, result.max_score
+    if issued is not None and (current is None or current.certificate_id is None):
+        decision.certificate_id = certificate_id(level, result.trainee, exam, issued)
         decision.issued_on = dt.datetime.combine(issued, dt.time())
         decision.expires_on = dt.datetime.combine(add_years(issued, level.validity_years), dt.time())
-        decision.revoked = 0
     elif issued is None:
         decision.certificate_id, decision.issued_on, decision.expires_on = None, None, None
     decision.decided_at = now()
     s.add(decision)
-    audit(
-        s,
-        "decision" if before is None else "decision_changed",
-        exam,
-        trainee,
-        {
-            "before": before,
-            "after": {
-                "status": status,
-                "score": total,
-                "certificate_id": decision.certificate_id,
-                "why": why,
-            },
-        },
-        reason=reason,
-    )
+    action = "decision" if before is None else "decision_changed"
+    record_decision(s, decision, action, {"before": before, "why": result.reason}, reason)
+    return action
+
+
+def _find_certificate(s: Session, certificate: str) -> Decision:
+    decision: Decision | None = s.query(Decision).filter(Decision.certificate_id == certificate).one_or_none()
+    if decision is None:
+        raise CertifyError(
+            f"unknown certificate {certificate!r}; the register (register.csv) lists the course's certificates."
+        )
+    return decision
 
 
 def revoke(course: Course, certificate: str, reason: str) -> Decision:
-    """Revoke a certificate (recorded with who, when and why).
+    """Revoke a certificate for good (recorded with who, when and why).
+
+    ``certify`` never reverses it and never issues the holder a new certificate for the same
+    sitting; only `reinstate` can, explicitly and audited.
 
     Raises:
-        CertifyError: unknown certificate, or no reason given.
+        CertifyError: unknown or already revoked certificate, or no reason given.
     """
     if not reason.strip():
         raise CertifyError("a revocation needs a reason (--reason).")
     engine = open_engine(course.db_url)
     with session(engine) as s:
-        decision = s.query(Decision).filter(Decision.certificate_id == certificate).one_or_none()
-        if decision is None:
-            raise CertifyError(f"unknown certificate {certificate!r}.")
-        decision.revoked = 1
-        audit(s, "revoke", decision.exam, decision.trainee, {"certificate_id": certificate}, reason=reason)
+        decision = _find_certificate(s, certificate)
+        if decision.revoked:
+            raise CertifyError(
+                f"certificate {certificate} is already revoked (on {decision.revoked_at:%Y-%m-%d})."
+            )
+        decision.revoked, decision.revoked_at, decision.revoked_reason = 1, now(), reason.strip()
+        record_decision(s, decision, "revoke", {"certificate_id": certificate}, reason)
+        s.flush()
+        s.expunge(decision)
+    engine.dispose()
+    return decision
+
+
+def reinstate(course: Course, certificate: str, reason: str) -> Decision:
+    """Undo a revocation made in error: explicit, with a reason, in the audit trail.
+
+    Raises:
+        CertifyError: unknown or not revoked certificate, or no reason given.
+    """
+    if not reason.strip():
+        raise CertifyError(
+            "a reinstatement needs a reason (--reason), e.g. the decision that found the error."
+        )
+    engine = open_engine(course.db_url)
+    with session(engine) as s:
+        decision = _find_certificate(s, certificate)
+        if not decision.revoked:
+            raise CertifyError(f"certificate {certificate} is not revoked; nothing to reinstate.")
+        before = decision_state(decision)
+        decision.revoked, decision.revoked_at, decision.revoked_reason = 0, None, None
+        record_decision(s, decision, "reinstate", {"certificate_id": certificate, "before": before}, reason)
         s.flush()
         s.expunge(decision)
     engine.dispose()

@@ -1,20 +1,23 @@
 """The `cmacademy` command: one thin line per verb, each a call into the API.
 
-The commands live by concern in ``casebank_cmds``, ``course_cmds``, ``grade_cmds`` and
-``report_cmds``; their defaults are the API's (`grading.settings`), stated once.
+The commands live by concern in ``casebank_cmds``, ``course_cmds``, ``grade_cmds``,
+``audit_cmds`` and ``report_cmds``; their defaults are the API's (`grading.settings`), stated once.
 """
 
 from __future__ import annotations
 
+import logging
+
 import click
 
-from grading.cli import casebank_cmds, course_cmds, grade_cmds, report_cmds
+from grading.cli import audit_cmds, casebank_cmds, course_cmds, grade_cmds, report_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cm-academy")
 def main() -> None:
     """cm-academy (客户经理认证学院): train and certify customer managers."""
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
 
 
 for command in (
@@ -26,7 +29,8 @@ for command in (
     grade_cmds.grade_cmd,
     grade_cmds.certify_cmd,
     grade_cmds.feedback_cmd,
-    grade_cmds.certificate,
+    audit_cmds.certificate,
+    audit_cmds.audit,
     grade_cmds.appeal_cmd,
     report_cmds.report_cmd,
     report_cmds.verify_cmd,

@@ -1,4 +1,4 @@
-"""``cmacademy grade``, ``feedback``, ``certify``, ``certificate revoke`` and ``appeal``."""
+"""``cmacademy grade``, ``feedback``, ``certify`` and ``appeal``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from grading.certification.certify import certify, record_appeal, revoke
+from grading.certification.certify import certify, record_appeal
 from grading.cli.common import (
     COURSE_OPTION,
     DATE_FORMATS,
@@ -138,23 +138,6 @@ def feedback_cmd(exam: str, course_dir: Path) -> None:
     """Write trainees' feedback pages (no hidden tests, no expected values)."""
     pages = generate_feedback(Course.open(course_dir), exam)
     say(f"wrote {len(pages)} feedback pages under {Path(course_dir) / 'feedback'}")
-
-
-@click.group()
-def certificate() -> None:
-    """Certificates: revocation."""
-
-
-@certificate.command("revoke")
-@click.argument("certificate_id")
-@COURSE_OPTION
-@click.option("--reason", required=True, help="Why the certificate is revoked (recorded).")
-@DB_OPTION
-@reports_errors
-def certificate_revoke(certificate_id: str, course_dir: Path, reason: str, db_url: str | None) -> None:
-    """Revoke a certificate; the audit trail records who, when and why."""
-    decision = revoke(Course.open(course_dir, db_url=db_url), certificate_id, reason)
-    say(f"revoked {certificate_id} ({decision.trainee}, {decision.exam})")
 
 
 @click.command("appeal")

@@ -136,45 +136,56 @@ def report_cmd(
     "[default: the portal/ beside the certificate's folder].",
 )
 @click.option(
-    "--public-key",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Trusted public key [default: this installation's key, else the portal's public_key.pem].",
+    "--trust",
+    "trust",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An issuer's public key (PEM) to trust besides this installation's own; repeatable. "
+    "Obtain it from the issuer, never from beside the certificate.",
 )
 @click.option(
     "--course",
     "course_dir",
     type=click.Path(path_type=Path),
     default=None,
-    help="Also check the course's records.",
+    help="Check revocation in the course's records (their audit trail must back them).",
 )
 @click.option(
     "--date",
     "today",
     type=click.DateTime(formats=DATE_FORMATS),
     default=None,
-    help="Day to check validity for (default today).",
+    help="Day to check the validity period for (default today).",
 )
 @reports_errors
 def verify_cmd(
     certificate_file: Path,
     revocations: Path | None,
-    public_key: Path | None,
+    trust: tuple[Path, ...],
     course_dir: Path | None,
     today: datetime.datetime | None,
 ) -> None:
-    """Say whether a certificate is valid, expired, revoked or tampered (exit 0 only when valid)."""
-    from grading.reports.certificates import verify_certificate
+    """Say whether a certificate is valid, and how revocation was checked.
 
-    result = verify_certificate(
-        certificate_file,
-        today=today.date() if today else None,
-        public_key=public_key,
-        revocations=revocations,
-        course_dir=course_dir,
-    )
-    say(f"{result.status}: {result.detail}")
-    sys.exit(0 if result.valid else 1)
+    Exit 0 valid; 1 tampered, revoked, expired or untrusted signer; 2 usage error; 3 genuine
+    and in date but revocation unchecked; 4 no trusted key here.
+    """
+    from grading.reports.verify import EXIT_NO_TRUST, NoTrustedKey, verify_certificate
+
+    try:
+        result = verify_certificate(
+            certificate_file,
+            today=today.date() if today else None,
+            trust=list(trust),
+            revocations=revocations,
+            course_dir=course_dir,
+        )
+    except NoTrustedKey as exc:
+        warn(f"cannot verify: {exc}")
+        sys.exit(EXIT_NO_TRUST)
+    for line in result.lines():
+        say(line)
+    sys.exit(result.exit_code)
 
 
 @click.command("demo")

@@ -16,13 +16,16 @@ own failure record; one failed job never stops the others).
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
+import signal
 import threading
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from grading.jobs import dask as cluster
 
@@ -35,6 +38,7 @@ R = TypeVar("R")
 #: One job at a time per Dask worker process, and the run whose setup it last did.
 _worker_lock = threading.RLock()
 _worker_run: list[str] = []
+PR_SET_PDEATHSIG: Final = 1
 
 
 class WorkerDied(Exception):
@@ -96,8 +100,8 @@ def _run_local(
         with ProcessPoolExecutor(
             max_workers=min(workers, len(todo)),
             mp_context=context,
-            initializer=initializer,
-            initargs=initargs,
+            initializer=_init_local_worker,
+            initargs=(os.getpid(), initializer, initargs),
         ) as pool:
             futures: dict[Future[R], tuple[J, tuple[Any, ...]]] = {
                 pool.submit(fn, *args): (job, args) for job, args in todo
@@ -118,6 +122,27 @@ def _run_local(
                     except Exception as exc:  # the job's own error; the caller reports it
                         yield job, exc
         todo = broken
+
+
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), even by SIGKILL.
+
+    A grading run killed with ``kill -9`` then leaves no worker behind, and no kernel host:
+    each host is started with bubblewrap's ``--die-with-parent`` under its worker.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _init_local_worker(
+    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _on_dask_worker(

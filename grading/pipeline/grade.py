@@ -21,6 +21,7 @@ from grading.jobs import WorkerDied, run_jobs
 from grading.jobs import dask as cluster
 from grading.pipeline.course import CONFIG_FILE, Course
 from grading.pipeline.gradebook import gradebook
+from grading.pipeline.lock import exclusive
 from grading.pipeline.records import GradingRecord, audit, now, open_engine, session
 from grading.pipeline.submission import (
     Outcome,
@@ -203,6 +204,11 @@ def grade_exam(
         ClusterError: the scheduler cannot be reached or a worker cannot grade (nothing is run).
     """
     _check(course, exam)
+    with exclusive(course, exam, "grade"):
+        return _grade(course, exam, on_done)
+
+
+def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], None] | None) -> list[Outcome]:
     settings = course.settings
     jobs, outcomes = pending_jobs(course, exam)
     total = len(jobs) + len(outcomes)

@@ -3,21 +3,21 @@
 - ``cma_trainee``: the roster's fields nbgrader has no column for (org unit);
 - ``cma_grading``: one row per (exam, trainee) submission: its grading status and reason;
 - ``cma_decision``: the current certification decision per (exam, trainee);
-- ``cma_audit``: an append-only trail of every change (who, when, what, why). Triggers make
-  UPDATE and DELETE on it fail in SQLite and PostgreSQL alike.
+- ``cma_audit``: an append-only trail of every change (who, when, what, why), chained by hash
+  with its head signed in ``cma_audit_head`` (`grading.pipeline.audit`). Triggers make UPDATE and
+  DELETE on it fail in SQLite and PostgreSQL alike; the chain detects what gets past them.
+
+Columns added since a database was created are added when it is opened (all nullable).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
-from sqlalchemy import DateTime, Float, Integer, String, Text, create_engine, event, text
+from sqlalchemy import DateTime, Float, Integer, String, Text, create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -72,6 +72,10 @@ class Decision(Base):
     expires_on: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     revoked: Mapped[int] = mapped_column(Integer, default=0)
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    audit_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """Hash of the audit entry that made this state (`grading.pipeline.audit`)."""
 
 
 class AuditEntry(Base):
@@ -86,6 +90,20 @@ class AuditEntry(Base):
     trainee: Mapped[str] = mapped_column(String(128))
     details: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class AuditHead(Base):
+    """The signed head of the audit chain: its last sequence number and hash (one row)."""
+
+    __tablename__ = "cma_audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(256))
+    key_fingerprint: Mapped[str] = mapped_column(String(64))
 
 
 _TRIGGERS: Final = {
@@ -111,12 +129,25 @@ def _sqlite_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the columns of cm-academy's tables that an older database lacks (all nullable)."""
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
+
+
 def open_engine(db_url: str) -> Engine:
     """Connect to the gradebook database and make sure cm-academy's tables exist."""
     engine = create_engine(db_url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_busy_timeout)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     with engine.begin() as conn:
         for statement in _TRIGGERS.get(engine.dialect.name, []):
             conn.execute(text(statement))
@@ -130,11 +161,6 @@ def session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
-def actor() -> str:
-    """Who is making a change (the ``CMACADEMY_ACTOR`` variable, else the login name)."""
-    return os.environ.get("CMACADEMY_ACTOR") or getpass.getuser()
-
-
 def now() -> dt.datetime:
     """The current time (UTC, naive, as stored)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -142,16 +168,8 @@ def now() -> dt.datetime:
 
 def audit(
     s: Session, action: str, exam: str, trainee: str, details: dict[str, Any], reason: str = ""
-) -> None:
-    """Append one entry to the audit trail (in the caller's transaction)."""
-    s.add(
-        AuditEntry(
-            at=now(),
-            actor=actor(),
-            action=action,
-            exam=exam,
-            trainee=trainee,
-            details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str),
-            reason=reason,
-        )
-    )
+) -> AuditEntry:
+    """Append one entry to the chained audit trail (in the caller's transaction)."""
+    from grading.pipeline.audit import append
+
+    return append(s, action, exam, trainee, details, reason)

@@ -26,7 +26,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from grading.jobs import dask as cluster
+from grading.pipeline.audit import verify_trail
 from grading.pipeline.course import Course
+from grading.pipeline.lock import exclusive
+from grading.pipeline.records import open_engine, session
 from grading.reports import certificates, portal, register
 from grading.reports.data import (
     CohortResults,
@@ -121,20 +124,39 @@ def generate_reports(
         ReportError: bad arguments, nothing to report, or a refused signing key location.
         ClusterError: the scheduler cannot be reached or a worker cannot see the folders.
     """
-    msg = Messages.for_language(lang)
+    Messages.for_language(lang)
     scheduler, workers = course.settings.scheduler, course.settings.workers
     if scheduler is not None:
         cluster.parse_address(scheduler)
     elif workers < 1:
         raise ReportError(f"--workers {workers}: need at least one worker.")
     scheme = load_scheme()
-    level = scheme.level_for_exam(exam)
+    scheme.level_for_exam(exam)
     course.source(exam)
     today = today or dt.date.today()
     out = Path(out).resolve()
     if out.exists() and not out.is_dir():
         raise ReportError(f"{out}: exists and is not a folder; choose an output folder for --out.")
     key = load_or_create_key(signing_key_path(signing_key), published=out)
+    with exclusive(course, exam, "report"):
+        return _generate(course, exam, out, scheme, key, lang, today, pdf, engine, on_done)
+
+
+def _generate(
+    course: Course,
+    exam: str,
+    out: Path,
+    scheme: Scheme,
+    key: Ed25519PrivateKey,
+    lang: str,
+    today: dt.date,
+    pdf: bool,
+    engine: str,
+    on_done: Callable[[RenderResult, int, int], None] | None,
+) -> ReportSummary:
+    msg = Messages.for_language(lang)
+    level = scheme.level_for_exam(exam)
+    check_trail(course)
     level_of = {lv.id: lv for lv in scheme.levels}
     cohort, role = gather(course, exam, level, level_of, today)
     summary = ReportSummary(out)
@@ -147,6 +169,26 @@ def generate_reports(
     _render(course, plan, summary, on_done)
     _publish(course, out, summary, scheme, key, msg, today)
     return summary
+
+
+def check_trail(course: Course) -> None:
+    """Refuse to report decisions that the course's audit trail does not back.
+
+    Raises:
+        ReportError: naming every finding; nothing is rendered, signed or published.
+    """
+    engine = open_engine(course.db_url)
+    try:
+        with session(engine) as s:
+            findings = verify_trail(s)
+    finally:
+        engine.dispose()
+    if findings:
+        raise ReportError(
+            f"{course.root}: the audit trail does not back the course's records; nothing was reported, "
+            "signed or published. Restore the gradebook from a backup, or find out who changed it:\n  "
+            + "\n  ".join(str(f) for f in findings)
+        )
 
 
 @dataclass(frozen=True)

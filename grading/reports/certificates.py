@@ -6,17 +6,16 @@ One JSON file per certificate (``certificates/<certificate id>.json``): an
 ``validFrom``/``validUntil`` and the scores as evidence, signed with the installation's Ed25519
 key (`grading.signing`).
 
-`verify_certificate` answers, in this order: **tampered** (unreadable, or the proof fails for
-the trusted key), **revoked** (listed in a signed revocation list, or revoked or withdrawn in
-the course's records), **expired** (the day is after ``validUntil``), else **valid**.
+`grading.reports.verify` checks them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -27,12 +26,8 @@ from grading.reports.errors import ReportError
 from grading.scheme import Scheme
 from grading.signing import (
     did_key,
-    load_public_key,
-    proof_problem,
     sign,
-    signing_key_path,
 )
-from grading.status import CertificateStatus
 
 CONTEXTS: Final = (
     "https://www.w3.org/ns/credentials/v2",
@@ -42,6 +37,8 @@ REVOCATION_TYPE: Final = "CmAcademyRevocationList"
 PUBLIC_KEY_FILE: Final = "public_key.pem"
 REVOCATIONS_FILE: Final = "revocations.json"
 PORTAL_DIR: Final = "portal"
+#: Days a published revocation list stays current; `cmacademy report` publishes a new one.
+LIST_VALID_DAYS: Final = 7
 
 
 class CertificateError(ReportError):
@@ -138,10 +135,27 @@ def build_credential(record: DecisionRecord, scheme: Scheme, key: Ed25519PublicK
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    """Write atomically through a temporary file of this run's own (concurrent runs never share one).
+
+    Raises:
+        ReportError: the folder cannot be written (nothing partial is left).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ReportError(
+            f"{path.parent}: cannot write there ({exc.strerror}); choose a writable --out."
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ReportError(
+            f"{path}: cannot write it ({exc.strerror}); free space or choose another --out."
+        ) from None
 
 
 def write_certificates(
@@ -161,154 +175,19 @@ def write_certificates(
 def write_revocations(
     revoked: list[str], path: Path, scheme: Scheme, key: Ed25519PrivateKey, now: dt.datetime
 ) -> Path:
-    """Write the signed list of revoked (or withdrawn) certificate ids."""
+    """Write the signed list of revoked (or withdrawn) certificate ids, current for `LIST_VALID_DAYS`.
+
+    A verifier treats a list past its ``validUntil`` as unknown, so a stale list can never
+    vouch for a certificate revoked since: publish a fresh one at least that often.
+    """
     document = {
         "@context": [CONTEXTS[0]],
         "type": [REVOCATION_TYPE],
         "issuer": did_key(key.public_key()),
         "name": scheme.scheme.body,
-        "updated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "validUntil": (now + dt.timedelta(days=LIST_VALID_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "revoked": revoked,
     }
     _write_json(path, sign(document, key, now))
     return path
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The answer of `verify_certificate`."""
-
-    status: str
-    """valid, expired, revoked or tampered."""
-    certificate_id: str
-    """The certificate's id (empty when unreadable)."""
-    detail: str
-    """One line for a person: who, what, until when, or what is wrong."""
-
-    @property
-    def valid(self) -> bool:
-        """Whether the certificate is genuine, current and not revoked."""
-        return self.status == CertificateStatus.VALID
-
-
-def trusted_key(public_key: Path | None, portal: Path | None) -> Ed25519PublicKey:
-    """The key certificates must be signed with.
-
-    ``public_key`` when given; else this installation's key when it holds one; else the
-    portal's published ``public_key.pem``.
-
-    Raises:
-        CertificateError: none of them exists.
-    """
-    from grading.signing import load_or_create_key
-
-    if public_key is not None:
-        return load_public_key(public_key)
-    own = signing_key_path()
-    if own.is_file():
-        return load_or_create_key(own).public_key()
-    if portal is not None and (portal / PUBLIC_KEY_FILE).is_file():
-        return load_public_key(portal / PUBLIC_KEY_FILE)
-    raise CertificateError(
-        "no trusted public key: pass --public-key PORTAL/public_key.pem (or --revocations PORTAL) "
-        "with the portal that published the certificate."
-    )
-
-
-def revoked_ids(source: Path, key: Ed25519PublicKey) -> set[str]:
-    """Certificate ids revoked by a signed revocation list (a file, or a portal folder).
-
-    Raises:
-        CertificateError: missing, unreadable or not signed by the trusted key.
-    """
-    path = source / REVOCATIONS_FILE if source.is_dir() else source
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CertificateError(
-            f"{path}: cannot read the revocation list ({exc}); use the portal's revocations.json."
-        ) from None
-    problem = proof_problem(document, key)
-    if problem:
-        raise CertificateError(
-            f"{path}: revocation list is not genuine ({problem}); use the portal's current list."
-        )
-    return {str(i) for i in document.get("revoked", [])}
-
-
-def course_revocations(course_dir: Path, certificate_id: str) -> str:
-    """Why the course's records no longer back ``certificate_id`` (empty when they do)."""
-    from grading.pipeline.course import Course
-    from grading.pipeline.records import Decision, open_engine, session
-
-    engine = open_engine(Course.open(course_dir).db_url)
-    with session(engine) as s:
-        decision = s.query(Decision).filter(Decision.certificate_id == certificate_id).one_or_none()
-        why = (
-            "withdrawn: the course's records no longer hold it"
-            if decision is None
-            else ("revoked in the course's records" if decision.revoked else "")
-        )
-    engine.dispose()
-    return why
-
-
-def verify_certificate(
-    path: Path,
-    *,
-    today: dt.date | None = None,
-    public_key: Path | None = None,
-    revocations: Path | None = None,
-    course_dir: Path | None = None,
-) -> Verification:
-    """Check a certificate file: tampered, revoked, expired or valid.
-
-    Args:
-        path: the certificate JSON.
-        today: the day to check validity for (default: today).
-        public_key: the trusted public key (PEM); see `trusted_key` for the default.
-        revocations: a revocation list or a portal folder; default: the ``portal/`` beside the
-            certificate's folder, when there is one.
-        course_dir: also consult this course's gradebook for revocations.
-
-    Raises:
-        CertificateError: the file does not exist, no trusted key is known, or the revocation
-            list is not genuine.
-    """
-    if not path.is_file():
-        raise CertificateError(f"{path}: no such certificate file.")
-    if revocations is None:
-        sibling = path.resolve().parent.parent / PORTAL_DIR
-        revocations = sibling if (sibling / REVOCATIONS_FILE).is_file() else None
-    portal = revocations if revocations is not None and revocations.is_dir() else None
-    if portal is None and revocations is not None:
-        portal = revocations.parent
-    key = trusted_key(public_key, portal)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return Verification(CertificateStatus.TAMPERED, "", f"{path}: not a readable certificate (not JSON)")
-    problem = proof_problem(document, key)
-    cert_id = str(document.get("certificateId", "")) if isinstance(document, dict) else ""
-    if problem:
-        return Verification(CertificateStatus.TAMPERED, cert_id, f"{path.name}: {problem}")
-    subject = document["credentialSubject"]
-    names = {i["identityType"]: i["identityHash"] for i in subject.get("identifier", [])}
-    who = f"{names.get('name', '?')} ({names.get('studentId', '?')}), {subject['achievement']['name']}"
-    if revocations is not None and cert_id in revoked_ids(revocations, key):
-        return Verification(
-            CertificateStatus.REVOKED, cert_id, f"{cert_id}: {who}: revoked (listed in {revocations})"
-        )
-    if course_dir is not None:
-        why = course_revocations(course_dir, cert_id)
-        if why:
-            return Verification(CertificateStatus.REVOKED, cert_id, f"{cert_id}: {who}: {why}")
-    until = dt.date.fromisoformat(str(document["validUntil"])[:10])
-    day = today or dt.date.today()
-    if day > until:
-        return Verification(
-            CertificateStatus.EXPIRED, cert_id, f"{cert_id}: {who}: expired on {until.isoformat()}"
-        )
-    return Verification(
-        CertificateStatus.VALID, cert_id, f"{cert_id}: {who}: valid until {until.isoformat()}"
-    )

@@ -278,12 +278,12 @@ def issued_certificate_ids(db_url: str) -> set[str]:
     ids: set[str] = set()
     with session(engine) as s:
         for (details,) in s.query(AuditEntry.details).filter(
-            AuditEntry.action.in_(("decision", "decision_changed", "revoke"))
+            AuditEntry.action.in_(("decision", "decision_changed", "revoke", "reinstate"))
         ):
             data = json.loads(details or "{}")
-            for found in (data.get("certificate_id"), (data.get("after") or {}).get("certificate_id")):
-                if found:
-                    ids.add(str(found))
+            found = (data.get("decision") or {}).get("certificate_id") or data.get("certificate_id")
+            if found:
+                ids.add(str(found))
     engine.dispose()
     return ids
 

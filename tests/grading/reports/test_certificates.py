@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from grading.reports.certificates import CertificateError, verify_certificate
-from grading.signing import load_or_create_key, public_pem
+from grading.reports.certificates import LIST_VALID_DAYS
+from grading.reports.verify import NoTrustedKey, verify_certificate
+from grading.signing import fingerprint, load_or_create_key, public_pem, sign
 from tests.conftest import Cli
 from tests.grading.reports.cohort_builder import AS_OF
 from tests.grading.reports.conftest import Reported
@@ -94,44 +95,94 @@ def test_expired_and_revoked(reported: Reported, cli: Cli) -> None:
     expired = verify_certificate(cert(reported, "t01"), today=AS_OF)
     assert expired.status == "expired" and "2026-09-01" in expired.detail
     revoked = verify_certificate(cert(reported, "t10"), today=AS_OF)
-    assert revoked.status == "revoked"
+    assert revoked.status == "revoked" and "signed list issued" in revoked.revocation
     for trainee, status in (("t01", "expired"), ("t10", "revoked")):
         run = cli("verify", cert(reported, trainee), "--date", AS_OF.isoformat())
         assert run.exit_code == 1 and run.output.startswith(f"{status}: ")
 
 
-def test_revocation_from_the_course_records(reported: Reported, tmp_path: Path) -> None:
-    loose = tmp_path / cert(reported, "t10").name  # no portal beside it: no list consulted
+def test_a_revoked_certificate_alone_is_never_valid(reported: Reported, cli: Cli, tmp_path: Path) -> None:
+    loose = tmp_path / "empty" / cert(reported, "t10").name
+    loose.parent.mkdir()
     shutil.copy(cert(reported, "t10"), loose)
-    key = reported.out / "portal" / "public_key.pem"
-    assert verify_certificate(loose, today=AS_OF, public_key=key).status == "valid"
-    result = verify_certificate(loose, today=AS_OF, public_key=key, course_dir=reported.cohort.course.root)
-    assert result.status == "revoked" and "course's records" in result.detail
+    result = verify_certificate(loose, today=AS_OF)
+    assert result.status == "unchecked" and "no revocation list" in result.revocation
+    run = cli("verify", loose, "--date", AS_OF.isoformat())
+    assert run.exit_code == 3 and run.output.startswith("unchecked: ")
+    assert "valid until" in run.output and "revocation: unchecked" in run.output
 
 
-def test_a_certificate_signed_by_another_key_is_tampered(reported: Reported, tmp_path: Path) -> None:
+def test_revocation_from_the_course_records(reported: Reported, tmp_path: Path) -> None:
+    loose = tmp_path / cert(reported, "t10").name
+    shutil.copy(cert(reported, "t10"), loose)
+    result = verify_certificate(loose, today=AS_OF, course_dir=reported.cohort.course.root)
+    assert (
+        result.status == "revoked"
+        and "course" in result.revocation
+        and "audit trail intact" in result.revocation
+    )
+    held = verify_certificate(cert(reported, "t03"), today=AS_OF, course_dir=reported.cohort.course.root)
+    assert held.status == "valid"
+
+
+def test_a_stale_revocation_list_leaves_revocation_unchecked(reported: Reported) -> None:
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=LIST_VALID_DAYS + 1)
+    result = verify_certificate(cert(reported, "t03"), today=AS_OF, now=later)
+    assert result.status == "unchecked" and "was current from" in result.revocation
+
+
+def test_a_certificate_signed_by_another_key_is_untrusted(reported: Reported, tmp_path: Path) -> None:
     other = load_or_create_key(tmp_path / "other.pem")
+    doc = json.loads(cert(reported, "t03").read_text(encoding="utf-8"))
+    doc.pop("proof")
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(sign(doc, other, dt.datetime(2026, 11, 1, tzinfo=dt.UTC))), encoding="utf-8")
+    result = verify_certificate(forged, today=AS_OF)
+    assert result.status == "untrusted" and fingerprint(other.public_key()) in result.detail
+    assert result.exit_code == 1
     (tmp_path / "other.pub.pem").write_text(public_pem(other.public_key()))
-    result = verify_certificate(cert(reported, "t03"), today=AS_OF, public_key=tmp_path / "other.pub.pem")
-    assert result.status == "tampered" and "different key" in result.detail
+    trusted = verify_certificate(forged, today=AS_OF, trust=[tmp_path / "other.pub.pem"])
+    assert trusted.status == "unchecked"  # genuine for the key given; no list of that issuer
 
 
-def test_a_forged_revocation_list_is_refused(reported: Reported, tmp_path: Path) -> None:
+def test_a_forged_revocation_list_is_not_trusted(reported: Reported, tmp_path: Path) -> None:
     portal = tmp_path / "portal"
     shutil.copytree(reported.out / "portal", portal)
     listing = json.loads((portal / "revocations.json").read_text(encoding="utf-8"))
     listing["revoked"] = []
     (portal / "revocations.json").write_text(json.dumps(listing), encoding="utf-8")
-    with pytest.raises(CertificateError, match="revocation list is not genuine"):
-        verify_certificate(cert(reported, "t10"), today=AS_OF, revocations=portal)
+    result = verify_certificate(cert(reported, "t10"), today=AS_OF, revocations=portal)
+    assert result.status == "unchecked" and "not signed by a trusted key" in result.revocation
 
 
-def test_verify_on_another_machine_trusts_the_portal_key(
-    reported: Reported, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_key_beside_the_certificate_is_never_trusted(
+    reported: Reported, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cli: Cli
 ) -> None:
+    # A forged folder with its own portal/public_key.pem, on a machine without the installation key.
+    forger = load_or_create_key(tmp_path / "forger.pem")
+    doc = json.loads(cert(reported, "t03").read_text(encoding="utf-8"))
+    doc.pop("proof")
+    doc["credentialSubject"]["identifier"][0]["identityHash"] = "虚构的人"
+    (tmp_path / "site" / "certificates").mkdir(parents=True)
+    (tmp_path / "site" / "portal").mkdir()
+    forged = tmp_path / "site" / "certificates" / "c.json"
+    forged.write_text(
+        json.dumps(sign(doc, forger, dt.datetime(2026, 11, 1, tzinfo=dt.UTC))), encoding="utf-8"
+    )
+    (tmp_path / "site" / "portal" / "public_key.pem").write_text(public_pem(forger.public_key()))
     monkeypatch.setenv("CMACADEMY_SIGNING_KEY", str(tmp_path / "absent.pem"))
-    assert verify_certificate(cert(reported, "t03"), today=dt.date(2026, 12, 1)).status == "valid"
-    loose = tmp_path / "c.json"
-    shutil.copy(cert(reported, "t03"), loose)
-    with pytest.raises(CertificateError, match="no trusted public key"):
-        verify_certificate(loose)
+    with pytest.raises(NoTrustedKey, match="--trust"):
+        verify_certificate(forged)
+    run = cli("verify", forged)
+    assert run.exit_code == 4 and "cannot verify" in run.output
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("[" * 100_000 + "]" * 100_000, "nested too deeply"), (" " * 1_000_001, "larger than any certificate")],
+)
+def test_oversized_or_deeply_nested_json_is_refused(tmp_path: Path, text: str, why: str) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(text, encoding="utf-8")
+    result = verify_certificate(path)
+    assert result.status == "tampered" and why in result.detail

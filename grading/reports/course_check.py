@@ -1,0 +1,37 @@
+"""What a course's own records say about a certificate, once its audit trail backs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grading.pipeline.audit import verify_trail
+from grading.pipeline.course import Course
+from grading.pipeline.records import Decision, open_engine, session
+
+
+def course_revocation(course_dir: Path, certificate_id: str) -> tuple[bool | None, str]:
+    """(revoked?, how it was checked) from the course's records.
+
+    (None, "tampered: ...") when the audit trail does not back the records: they cannot be
+    relied on either way.
+    """
+    course = Course.open(course_dir)
+    engine = open_engine(course.db_url)
+    try:
+        with session(engine) as s:
+            findings = verify_trail(s)
+            if findings:
+                return None, (
+                    f"tampered: the course's audit trail does not back its records ({findings[0]}; "
+                    f"`cmacademy audit verify --course {course_dir}` lists all {len(findings)})"
+                )
+            decision = s.query(Decision).filter(Decision.certificate_id == certificate_id).one_or_none()
+            where = f"checked against the records of the course {course.root} (audit trail intact)"
+            if decision is None:
+                return True, f"withdrawn: the course's records no longer hold it; {where}"
+            if decision.revoked:
+                when = f" on {decision.revoked_at:%Y-%m-%d}" if decision.revoked_at else ""
+                return True, f"revoked{when} ({decision.revoked_reason or 'no reason recorded'}); {where}"
+            return False, where
+    finally:
+        engine.dispose()
