@@ -18,8 +18,11 @@ from contextlib import contextmanager
 from typing import Any, Final
 
 from sqlalchemy import DateTime, Float, Integer, String, Text, create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from grading.pipeline.gradebook import GradebookError, check_gradebook_file
 
 SQLITE_BUSY_MS: Final = 60_000
 
@@ -142,15 +145,29 @@ def _add_missing_columns(engine: Engine) -> None:
 
 
 def open_engine(db_url: str) -> Engine:
-    """Connect to the gradebook database and make sure cm-academy's tables exist."""
+    """Connect to the gradebook database and make sure cm-academy's tables exist.
+
+    Raises:
+        GradebookError: an SQLite gradebook that is empty, truncated or damaged (it is never
+            recreated), or a database that cannot be reached.
+    """
+    check_gradebook_file(db_url)
     engine = create_engine(db_url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_busy_timeout)
-    Base.metadata.create_all(engine)
-    _add_missing_columns(engine)
-    with engine.begin() as conn:
-        for statement in _TRIGGERS.get(engine.dialect.name, []):
-            conn.execute(text(statement))
+    try:
+        Base.metadata.create_all(engine)
+        _add_missing_columns(engine)
+        with engine.begin() as conn:
+            for statement in _TRIGGERS.get(engine.dialect.name, []):
+                conn.execute(text(statement))
+    except DatabaseError as exc:
+        engine.dispose()
+        raise GradebookError(
+            f"gradebook {make_url(db_url).render_as_string(hide_password=True)}: cannot be opened "
+            f"({type(exc.orig).__name__}: {str(exc.orig).strip()[:200]}); if it is an SQLite file, restore "
+            "it from a backup; if it is a server, check that it runs and that this user may connect."
+        ) from None
     return engine
 
 
