@@ -115,7 +115,7 @@ class _Budget:
 
 
 def _mb(size: int) -> str:
-    return f"{size / _MEGABYTE:.1f} MB"
+    return f"{size / _MEGABYTE:.1f} MB ({size:,} bytes)"
 
 
 def _utc(timestamp: float) -> dt.datetime:
