@@ -18,6 +18,37 @@ if [ ${#need[@]} -eq 0 ]; then
 fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# Another apt or dpkg run (unattended upgrades, a second install) holds their locks for a while:
+# wait for it, saying so every LOCK_POLL_SECONDS (10 s), instead of failing at once.
+LOCK_WAIT_SECONDS=${LOCK_WAIT_SECONDS:-900}
+LOCK_POLL_SECONDS=${LOCK_POLL_SECONDS:-10}
+
+with_apt_lock() {
+    local waited=0 log
+    log=$(mktemp)
+    while true; do
+        if "$@" 2>"$log"; then
+            rm -f "$log"
+            return 0
+        fi
+        if ! grep -qiE "could not get lock|unable to acquire the dpkg|is another process using it|locked by another process" "$log"; then
+            cat "$log" >&2
+            rm -f "$log"
+            return 1
+        fi
+        if [ "$waited" -ge "$LOCK_WAIT_SECONDS" ]; then
+            cat "$log" >&2
+            echo "system packages: apt/dpkg still locked by another process after ${waited} s; run again when it has finished" >&2
+            rm -f "$log"
+            return 1
+        fi
+        echo "system packages: another apt/dpkg run holds the lock; waiting (${waited} s so far)"
+        sleep "$LOCK_POLL_SECONDS"
+        waited=$((waited + LOCK_POLL_SECONDS))
+    done
+}
+
 echo "system packages: installing ${need[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+with_apt_lock $SUDO apt-get -o DPkg::Lock::Timeout=60 update -qq
+with_apt_lock env DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=60 install -y -qq \
+    --no-install-recommends "${need[@]}"
