@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from grading.reports.errors import RenderError
-from grading.reports.render import CHROMIUM_FLAGS, PDF_TIMEOUT
+from grading.reports.render import CHROMIUM_FLAGS, PDF_TIMEOUT, write_bytes
 
 STARTUP_TIMEOUT: Final = 20.0
 CLOSE_TIMEOUT: Final = 5.0
@@ -135,6 +135,7 @@ class ChromiumPrinter:
 
         Raises:
             RenderError: Chromium failed; the browser is closed (the next call starts a new one).
+            ReportError: the PDF cannot be written (read-only or full folder); the browser stays.
         """
         try:
             if self._process is None:
@@ -155,9 +156,7 @@ class ChromiumPrinter:
         except (RenderError, OSError, ValueError, KeyError) as exc:
             self.close()
             raise RenderError(f"{html}: printing in the running Chromium failed ({exc}).") from None
-        tmp = pdf.with_name(f".{pdf.name}.tmp")
-        tmp.write_bytes(base64.b64decode(printed["data"]))
-        tmp.replace(pdf)
+        write_bytes(pdf, base64.b64decode(printed["data"]))
         return pdf
 
     def close(self) -> None:

@@ -100,7 +100,7 @@ def render_job(job: RenderJob) -> RenderResult:
     if job.pdf and job.chromium:
         try:
             pdf = str(print_pdf(Path(job.html), Path(job.pdf), job.chromium))
-        except RenderError as exc:
+        except ReportError as exc:  # Chromium failed, or the PDF cannot be written
             error = str(exc)
     printed = time.perf_counter()
     return RenderResult(
@@ -119,6 +119,7 @@ def print_pdf(html: Path, pdf: Path, chromium: str) -> Path:
 
     Raises:
         RenderError: the one-shot command failed too.
+        ReportError: the PDF cannot be written (read-only or full folder).
     """
     profile = _profile[0] if _profile else Path(tempfile.mkdtemp(prefix="cmacademy-chromium-"))
     if chromium not in _printers:

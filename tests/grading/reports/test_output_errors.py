@@ -7,6 +7,7 @@ these tests are skipped.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -19,9 +20,10 @@ import pytest
 
 from grading.reports.errors import ReportError
 from grading.reports.messages import Messages
+from grading.reports.pdf import ChromiumPrinter
 from grading.reports.portal import write_portal
 from grading.reports.register import RegisterRow, write_csv, write_xlsx
-from grading.reports.render import write_text
+from grading.reports.render import find_chromium, write_text
 
 TINY_FS = "size=64k"
 TOO_BIG = "报" * 100_000  # 300 kB of UTF-8, more than the tiny file system holds
@@ -119,3 +121,29 @@ def test_a_file_standing_where_the_folder_should_be(tmp_path: Path) -> None:
     message = refused(lambda: write_text(tmp_path / "reports" / "t1.html", "<p>t1</p>"))
     assert f"cannot write {tmp_path / 'reports' / 't1.html'}" in message
     assert "a file stands where a folder is needed" in message
+
+
+def fill(folder: Path) -> None:
+    """Fill the file system of ``folder`` to the last byte."""
+    with contextlib.suppress(OSError), (folder / "filler").open("wb") as f:
+        while True:
+            f.write(b"\0" * 1024)
+            f.flush()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+def test_pdf_on_a_full_disk_is_an_error_and_the_browser_keeps_printing(full: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<!DOCTYPE html><html><body><h1>客户经理资格认证报告</h1></body></html>", encoding="utf-8"
+    )
+    fill(full)
+    printer = ChromiumPrinter(str(find_chromium()), tmp_path / "profile")
+    try:
+        message = refused(lambda: printer.print_pdf(page, full / "report.pdf"))
+        assert f"cannot write {full / 'report.pdf'}: no space left on device" in message
+        assert printer.print_pdf(page, tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+    finally:
+        printer.close()
+    assert sorted(os.listdir(full)) == ["filler", "old.html"]
