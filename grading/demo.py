@@ -125,7 +125,8 @@ def run_demo(
     workers: int = DEFAULT_WORKERS,
     seed: int = DEMO_SEED,
     step: Callable[[str], None] | None = None,
-    reporter: Callable[[Course, str, Path], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    reporter: Callable[[Course, str, Path, Callable[[Any, int, int], None]], Any] | None = None,
     today: dt.date | None = None,
 ) -> DemoResult:
     """Run the whole main job on a simulated cohort in ``out``.
@@ -136,6 +137,7 @@ def run_demo(
         workers: parallel grading workers.
         seed: the simulation seed.
         step: called with a short description as each stage starts (progress display).
+        progress: called with (done, total) as submissions are graded and reports written.
         reporter: makes the reports, register, portal and certificates (None skips that stage).
         today: issue date of certificates.
 
@@ -160,7 +162,8 @@ def run_demo(
 
     say("grading (sandboxed, in parallel)")
     result = DemoResult(out, course)
-    result.outcomes = grade_exam(course.but(workers=workers), DEMO_EXAM)
+    tick = progress or (lambda _done, _total: None)
+    result.outcomes = grade_exam(course.but(workers=workers), DEMO_EXAM, on_done=lambda _o, d, t: tick(d, t))
 
     say("scoring the reports with the demo stand-in")
     _score_reports(course, reports, {o.trainee for o in result.outcomes if o.score is not None})
@@ -170,7 +173,7 @@ def run_demo(
     result.decisions = {str(status): sum(d.status == status for d in decisions) for status in DecisionStatus}
     if reporter is not None:
         say("writing reports, register, portal and certificates")
-        result.reports = reporter(course, DEMO_EXAM, out)
+        result.reports = reporter(course, DEMO_EXAM, out, lambda _r, d, t: tick(d, t))
     return result
 
 

@@ -16,18 +16,17 @@ from grading.cli.common import (
     DB_OPTION,
     console,
     err_console,
-    progress_display,
     reports_errors,
     say,
     scheduler_option,
     warn,
     workers_option,
 )
+from grading.cli.progress import Tracker
 from grading.cli.tables import decisions_table, grading_table
 from grading.pipeline.course import Course
 from grading.pipeline.feedback import generate_feedback
 from grading.pipeline.grade import grade_exam, summary_rows
-from grading.pipeline.submission import Outcome
 from grading.settings import DEFAULT_TIMEOUT
 from grading.status import DecisionStatus, GradingStatus
 
@@ -90,13 +89,9 @@ def grade_cmd(
     )
     if unsafe_no_sandbox:
         err_console.print(UNSAFE_WARNING, style="bold red")
-    with progress_display() as progress:
-        task = progress.add_task(f"grading {exam}", total=None)
-
-        def tick(outcome: Outcome, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total, description=f"grading {exam}")
-
-        outcomes = grade_exam(course, exam, on_done=tick)
+    with Tracker(err_console) as tracker:
+        tracker.stage(f"grading {exam}")
+        outcomes = grade_exam(course, exam, on_done=lambda _o, done, total: tracker.advance(done, total))
     if as_json:
         click.echo(json.dumps(summary_rows(outcomes), ensure_ascii=False, indent=2))
     else:

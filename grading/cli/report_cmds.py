@@ -18,13 +18,14 @@ from grading.cli.common import (
     COURSE_OPTION,
     DATE_FORMATS,
     DB_OPTION,
-    progress_display,
+    err_console,
     reports_errors,
     say,
     scheduler_option,
     warn,
     workers_option,
 )
+from grading.cli.progress import Tracker
 from grading.demo import DEMO_TRAINEES
 from grading.pipeline.course import Course
 from grading.reports.messages import DEFAULT_LANGUAGE, LANGUAGES
@@ -90,11 +91,11 @@ def report_cmd(
     from grading.reports.workers import RenderResult
 
     course = Course.open(course_dir, workers=workers, db_url=db_url, scheduler=scheduler)
-    with progress_display() as progress:
-        task = progress.add_task(f"reports {exam}", total=None)
+    with Tracker(err_console) as tracker:
+        tracker.stage(f"reports {exam}")
 
         def tick(result: RenderResult, done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            tracker.advance(done, total)
 
         summary = generate_reports(
             course,
@@ -219,13 +220,13 @@ def demo_cmd(trainees: int, out: Path, workers: int) -> None:
     validate_bank(default_bank_dir())
     print_summary(bank_summary(shipped))
     start = time.perf_counter()
-    with progress_display() as progress:
-        task = progress.add_task("demo", total=None)
+    with Tracker(err_console) as tracker:
         result = run_demo(
             out,
             trainees,
             workers=workers,
-            step=lambda msg: progress.update(task, description=msg),
+            step=tracker.stage,
+            progress=tracker.advance,
             reporter=_demo_reporter(),
         )
     graded = sum(o.status == GradingStatus.GRADED for o in result.outcomes)
@@ -241,4 +242,4 @@ def _demo_reporter() -> Any:
     """The report stage of the demo."""
     from grading.reports.build import generate_reports
 
-    return lambda course, exam, out: generate_reports(course, exam, out)
+    return lambda course, exam, out, on_done: generate_reports(course, exam, out, on_done=on_done)
