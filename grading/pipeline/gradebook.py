@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -116,15 +118,31 @@ def gradebook(db_url: str) -> Gradebook:
             be reached.
     """
     from nbgrader.api import Gradebook
-    from nbgrader.utils import setenv
     from sqlalchemy.exc import DatabaseError
 
     check_gradebook_file(db_url)
     try:
-        with setenv(PATH=tool_env()["PATH"]):
+        with _tools_on_path():
             return Gradebook(db_url)
     except DatabaseError as exc:
         raise _open_error(db_url, exc) from None
+
+
+@contextmanager
+def _tools_on_path() -> Iterator[None]:
+    """This interpreter's scripts first on PATH for the duration, then PATH exactly as it was.
+
+    (nbgrader's own ``setenv`` deletes PATH afterwards, and keeps its value after an error.)
+    """
+    previous = os.environ.get("PATH")
+    os.environ["PATH"] = tool_env()["PATH"]
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = previous
 
 
 def _open_error(db_url: str, exc: Exception) -> GradebookError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -96,3 +97,11 @@ def test_a_short_file_with_a_journal_beside_it_is_left_to_sqlite(
     database.write_bytes(real_gradebook[: len(real_gradebook) // 2])
     (tmp_path / "gradebook.db-journal").write_bytes(b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
     check_gradebook_file(sqlite_url(database))
+
+
+def test_opening_a_gradebook_leaves_path_as_it_was(tmp_path: Path, real_gradebook: bytes) -> None:
+    before = os.environ.get("PATH")
+    gradebook(sqlite_url(tmp_path / "new.db")).close()
+    assert os.environ.get("PATH") == before
+    refused(tmp_path / "damaged.db", real_gradebook[:100] + b"\xff" * (len(real_gradebook) - 100))
+    assert os.environ.get("PATH") == before
