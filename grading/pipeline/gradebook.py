@@ -122,27 +122,30 @@ def gradebook(db_url: str) -> Gradebook:
 
     check_gradebook_file(db_url)
     try:
-        with _tools_on_path():
+        with environment(PATH=tool_env()["PATH"]):
             return Gradebook(db_url)
     except DatabaseError as exc:
         raise _open_error(db_url, exc) from None
 
 
 @contextmanager
-def _tools_on_path() -> Iterator[None]:
-    """This interpreter's scripts first on PATH for the duration, then PATH exactly as it was.
+def environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration, then restore each exactly as it was.
 
-    (nbgrader's own ``setenv`` deletes PATH afterwards, and keeps its value after an error.)
+    Use this instead of ``nbgrader.utils.setenv``, which deletes every variable it set
+    afterwards (it looks up the old value under the wrong key) and restores nothing after an
+    error: PATH disappeared from the process after the first gradebook was opened.
     """
-    previous = os.environ.get("PATH")
-    os.environ["PATH"] = tool_env()["PATH"]
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop("PATH", None)
-        else:
-            os.environ["PATH"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _open_error(db_url: str, exc: Exception) -> GradebookError:

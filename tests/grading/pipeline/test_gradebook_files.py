@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grading.pipeline.course import init_course
-from grading.pipeline.gradebook import GradebookError, check_gradebook_file, gradebook
+from grading.pipeline.gradebook import GradebookError, check_gradebook_file, environment, gradebook
 from grading.pipeline.roster import import_roster
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import write_roster
@@ -105,3 +105,12 @@ def test_opening_a_gradebook_leaves_path_as_it_was(tmp_path: Path, real_gradeboo
     assert os.environ.get("PATH") == before
     refused(tmp_path / "damaged.db", real_gradebook[:100] + b"\xff" * (len(real_gradebook) - 100))
     assert os.environ.get("PATH") == before
+
+
+def test_environment_restores_set_and_unset_variables() -> None:
+    os.environ.pop("CMACADEMY_TEST_UNSET", None)
+    before = os.environ["PATH"]
+    with pytest.raises(RuntimeError), environment(PATH="/nowhere", CMACADEMY_TEST_UNSET="1"):
+        assert os.environ["PATH"] == "/nowhere" and os.environ["CMACADEMY_TEST_UNSET"] == "1"
+        raise RuntimeError("an error inside")
+    assert os.environ["PATH"] == before and "CMACADEMY_TEST_UNSET" not in os.environ
