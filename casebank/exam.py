@@ -5,12 +5,17 @@ Inside an exam notebook::
     from casebank.exam import ExamSession
     exam = ExamSession.start("assoc")
     exam.clients               # my portfolio of exam-pool clients
-    exam.role("value")         # the client a question is about
+    exam.role("A")             # the client a question is about (labels are neutral)
 
-The variant (which clients) is chosen on the assessor side from the exam, the trainee id and
-the bank version. The kernel learns it from ``CMACADEMY_VARIANT`` (set by the grader for the
-submission's nbgrader student id) or, while the trainee works, from ``variants.json`` released
-with the exam and the trainee id in ``CMACADEMY_TRAINEE`` or ``JUPYTERHUB_USER``.
+The variant (which clients) is chosen on the assessor side for the sitting. A kernel finds
+only its own variant:
+
+- while grading, from ``CMACADEMY_VARIANT``, set by the grader for the submission's nbgrader
+  student id (the facts are the course's exam pool, bound read-only into the sandbox);
+- while the trainee works, from the trainee's own handout ``~/.cmacademy/exams/<exam>/``:
+  ``variant.json`` and ``bank/``, the facts of the trainee's portfolio only. JupyterHub puts it
+  in the trainee's home (readable by the trainee alone); the release shared by all trainees
+  carries no variant.
 
 `ExamSession.submit` only *reports* an answer as plain data in the cell's output. Whether it
 is right is decided by the grader outside this kernel; nothing here knows any expected value.
@@ -35,7 +40,10 @@ ANSWER_MIME: Final = "application/vnd.cmacademy.answer+json"
 ENV_VARIANT: Final = "CMACADEMY_VARIANT"
 ENV_TRAINEE: Final = "CMACADEMY_TRAINEE"
 ENV_HUB_USER: Final = "JUPYTERHUB_USER"
-VARIANTS_FILE: Final = "variants.json"
+#: Where a trainee's handouts live, under their home directory: ``<exam>/variant.json`` and ``<exam>/bank/``.
+HANDOUT_HOME: Final = Path(".cmacademy") / "exams"
+HANDOUT_VARIANT: Final = "variant.json"
+HANDOUT_BANK: Final = "bank"
 
 
 class ExamSessionError(CmAcademyError):
@@ -55,10 +63,13 @@ class Variant:
     portfolio: tuple[str, ...]
     """Client ids of the trainee's portfolio, in the order shown."""
     roles: Mapping[str, str] = field(default_factory=dict)
-    """Role (``value``, ``risk``, ``needs``, ...) -> client id that questions refer to."""
+    """Role label (``A``, ``B``, ...; the grader's own names on the assessor side) -> client id."""
+    facts: str = ""
+    """Directory of the case-bank facts the variant was drawn from; empty for the shipped bank
+    (or, in a handout, for the ``bank/`` beside ``variant.json``)."""
 
     def to_json(self) -> str:
-        """Serialise for the environment or ``variants.json``."""
+        """Serialise for the environment or a handout's ``variant.json``."""
         return json.dumps(
             {
                 "exam": self.exam,
@@ -66,6 +77,7 @@ class Variant:
                 "bank_version": self.bank_version,
                 "portfolio": list(self.portfolio),
                 "roles": dict(self.roles),
+                "facts": self.facts,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -82,6 +94,7 @@ class Variant:
                 bank_version=str(data["bank_version"]),
                 portfolio=tuple(str(c) for c in data["portfolio"]),
                 roles={str(k): str(v) for k, v in data["roles"].items()},
+                facts=str(data.get("facts") or ""),
             )
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ExamSessionError(
@@ -89,38 +102,48 @@ class Variant:
             ) from None
 
 
-def _trainee_id() -> str:
+def _hub_user() -> str | None:
     for name in (ENV_TRAINEE, ENV_HUB_USER):
         value = os.environ.get(name, "").strip()
         if value:
             return value
-    raise ExamSessionError(
-        f"cannot tell who you are: set {ENV_TRAINEE} to your trainee id (on JupyterHub this is "
-        "automatic), e.g. %env CMACADEMY_TRAINEE=t001"
-    )
+    return None
 
 
-def resolve_variant(exam: str, directory: Path | None = None) -> Variant:
-    """Find this kernel's variant of ``exam`` (see the module docstring for where from)."""
+def handout_dir(exam: str, home: Path | None = None) -> Path:
+    """The folder of a trainee's handout of ``exam`` (under ``home``, default: the user's home)."""
+    return (home or Path.home()) / HANDOUT_HOME / exam
+
+
+def resolve_variant(exam: str, home: Path | None = None) -> tuple[Variant, Path | None]:
+    """Find this kernel's variant of ``exam`` and the directory of its facts (None: shipped bank).
+
+    Raises:
+        ExamSessionError: no variant for this kernel, a malformed one, or one for someone else.
+    """
     from_env = os.environ.get(ENV_VARIANT)
     if from_env:
         variant = Variant.from_json(from_env)
+        facts = Path(variant.facts) if variant.facts else None
     else:
-        trainee = _trainee_id()
-        path = (directory or Path.cwd()) / VARIANTS_FILE
+        folder = handout_dir(exam, home)
+        path = folder / HANDOUT_VARIANT
         if not path.is_file():
             raise ExamSessionError(
-                f"{path}: no {VARIANTS_FILE} beside the exam; ask your trainer to re-release it."
+                f"{path}: no exam variant for you yet. On JupyterHub, stop and start your server "
+                "(File > Hub Control Panel) after your trainer released the exam; otherwise ask "
+                "your trainer for your exam handout."
             )
-        variants = json.loads(path.read_text(encoding="utf-8"))
-        if trainee not in variants:
+        variant = Variant.from_json(path.read_text(encoding="utf-8"))
+        facts = folder / HANDOUT_BANK
+        user = _hub_user()
+        if user is not None and user != variant.trainee:
             raise ExamSessionError(
-                f"{path}: no exam variant for trainee {trainee!r}; ask your trainer to add you."
+                f"{path}: this handout is for trainee {variant.trainee!r}, not {user!r}; ask your trainer."
             )
-        variant = Variant.from_json(json.dumps(variants[trainee]))
     if variant.exam != exam:
         raise ExamSessionError(f"this variant is for exam {variant.exam!r}, not {exam!r}.")
-    return variant
+    return variant, facts
 
 
 def _plain(value: Any) -> Any:
@@ -154,8 +177,8 @@ class ExamSession:
     @classmethod
     def start(cls, exam: str, bank_dir: Path | str | None = None) -> ExamSession:
         """Open the exam for the trainee this kernel runs for."""
-        variant = resolve_variant(exam)
-        bank = load_bank(bank_dir, validate=False)
+        variant, facts = resolve_variant(exam)
+        bank = load_bank(bank_dir or facts, validate=False)
         if bank.version != variant.bank_version:
             raise ExamSessionError(
                 f"the exam was drawn from case bank {variant.bank_version}, this kernel has "
@@ -169,7 +192,7 @@ class ExamSession:
         return self.variant.trainee
 
     def role(self, name: str) -> str:
-        """Return the client id a question refers to (``value``, ``risk``, ``needs`` ...)."""
+        """Return the client id a question refers to (by the label the question gives: ``A``, ``B`` ...)."""
         if name not in self.variant.roles:
             raise ExamSessionError(f"no client for role {name!r}; roles: {', '.join(self.variant.roles)}")
         return self.variant.roles[name]

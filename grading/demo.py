@@ -53,8 +53,8 @@ class DemoError(CmAcademyError):
     """The demo cannot run where it was asked to."""
 
 
-def _client_facts(client_id: str) -> dict[str, Any]:
-    bank = exam_bank(None)
+def _client_facts(client_id: str, bank_dir: str | None = None) -> dict[str, Any]:
+    bank = exam_bank(bank_dir)
     client = bank.clients.set_index("client_id").loc[client_id]
     sales = bank.sales[bank.sales["client_id"] == client_id].sort_values("year")
     return {
@@ -67,9 +67,9 @@ def _client_facts(client_id: str) -> dict[str, Any]:
     }
 
 
-def simulated_report(client_id: str, skill: float, rng: random.Random) -> str:
-    """An evaluation report whose quality follows the trainee's skill."""
-    f = _client_facts(client_id)
+def simulated_report(client_id: str, skill: float, rng: random.Random, bank_dir: str | None = None) -> str:
+    """An evaluation report whose quality follows the trainee's skill (``bank_dir``: the exam pool)."""
+    f = _client_facts(client_id, bank_dir)
     parts = {
         "客户概况": f"{f['name']}属{f['industry']}行业{f['size']}企业，员工{f['employees']}人，上年营收{f['revenue']:.0f}万元，出口占比{f['export']:.1f}%。",
         "价值评价": "我行近12个月从该客户取得的收入与利润已计算，客户属组合内重点维护对象，钱包份额仍有提升空间。",
@@ -184,9 +184,11 @@ def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -
     source = nbformat.read(course.source(DEMO_EXAM) / f"{DEMO_EXAM}.ipynb", as_version=4)
     skills = {t: rng.uniform(0.35, 0.98) for t in ids}
     reports: dict[str, str] = {}
+    pool = course.settings.bank_dirs
     for trainee in ids:
-        nb = simulated_submission(DEMO_EXAM, trainee, skills[trainee], rng, source)
-        report = simulated_report(variant_for(DEMO_EXAM, trainee).roles["needs"], skills[trainee], rng)
+        nb = simulated_submission(DEMO_EXAM, trainee, skills[trainee], rng, source, pool)
+        needs = variant_for(DEMO_EXAM, trainee, *pool).roles["needs"]
+        report = simulated_report(needs, skills[trainee], rng, pool[0])
         for cell in nb.cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == "q13_evaluation_report":
                 cell.source = report

@@ -139,7 +139,7 @@ def _draw_client(seed: int, number: int, attempt: int, managers: list[Row], take
     )
 
 
-def _assign_pools(seed: int, clients: list[ClientFacts]) -> None:
+def _assign_pools(seed: int, clients: list[ClientFacts], practice_share: float = PRACTICE_SHARE) -> None:
     """Split clients into practice and exam pools within each industry x size stratum."""
     strata: dict[tuple[str, str], list[ClientFacts]] = {}
     for c in clients:
@@ -148,7 +148,7 @@ def _assign_pools(seed: int, clients: list[ClientFacts]) -> None:
         members = strata[key]
         rng = random.Random(f"{seed}:pool:{key[0]}:{key[1]}")
         order = rng.sample(members, len(members))
-        practice = round(len(members) * PRACTICE_SHARE) if len(members) > 1 else 0
+        practice = round(len(members) * practice_share) if len(members) > 1 else 0
         for i, c in enumerate(order):
             c.client["pool"] = vocab.POOL_PRACTICE if i < practice else vocab.POOL_EXAM
 
@@ -207,7 +207,7 @@ def _table_rows(seed: int, managers: list[Row], clients: list[ClientFacts]) -> d
     return out
 
 
-def _write_facts(directory: Path, seed: int, tables: dict[str, list[Row]]) -> dict[str, str]:
+def _write_facts(directory: Path, seed: int | None, tables: dict[str, list[Row]]) -> dict[str, str]:
     digests: dict[str, str] = {}
     files: dict[str, dict[str, object]] = {}
     for table in TABLES:
@@ -307,6 +307,8 @@ def generate_bank(
     *,
     seed: int = DEFAULT_SEED,
     clients: int = DEFAULT_CLIENTS,
+    practice_share: float = PRACTICE_SHARE,
+    publish_seed: bool = True,
 ) -> Path:
     """Generate a case bank and its assessor key.
 
@@ -316,6 +318,10 @@ def generate_bank(
             package.
         seed: the seed; the same seed gives the same bytes.
         clients: number of clients.
+        practice_share: share of each industry x size stratum put in the practice pool (0 for
+            a bank that is all exam pool, such as a course's secret exam pool).
+        publish_seed: write the seed into the facts' manifest; False for a secret exam pool,
+            whose seed only the key's manifest (assessor side) records.
 
     Returns:
         The facts directory.
@@ -333,6 +339,8 @@ def generate_bank(
             )
     if clients < 20:
         raise BankError(f"--clients {clients}: a bank needs at least 20 clients.")
+    if not 0.0 <= practice_share < 1.0:
+        raise BankError(f"practice share {practice_share}: must be at least 0 and below 1.")
     managers = _managers(seed)
     taken: set[str] = set()
     attempts = [0] * clients
@@ -343,8 +351,8 @@ def generate_bank(
         staged = Path(tmp) / "facts"
         staged.mkdir()
         for _ in range(MAX_ROUNDS):
-            _assign_pools(seed, drawn)
-            _write_facts(staged, seed, _table_rows(seed, managers, drawn))
+            _assign_pools(seed, drawn, practice_share)
+            _write_facts(staged, seed if publish_seed else None, _table_rows(seed, managers, drawn))
             bad = _mismatches(staged, drawn)
             if not bad:
                 break

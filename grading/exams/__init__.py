@@ -3,6 +3,10 @@
 An exam is a folder ``assignments/<exam>/`` holding the nbgrader source notebook, and a module
 here with the same name that provides ``BLUEPRINT`` (a `grading.exams.variants.Blueprint`) and
 ``expected(bank, truth, variant) -> dict[question, Expected]``.
+
+The functions below take the exam pool as ``(bank_dir, key_dir)``; None for both means the
+public canonical bank (practice and simulation only: a course draws from its own secret pool,
+whose recorded variants `variant_for` returns).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank, load_bank
 from casebank.selfcheck import KIND_NUMBER, SelfCheckError, canonical
-from grading.exams.variants import Blueprint, draw_variant
+from grading.exams.assign import assign_variants, read_record, trainee_view
+from grading.exams.variants import Blueprint, VariantError, draw_variant, stratum_sizes
 from grading.keys import DEFAULT_KEY_DIR, load_truth
 
 ASSIGNMENTS_DIR: Final = Path(__file__).resolve().parents[2] / "assignments"
@@ -96,22 +101,61 @@ def exam_bank(bank_dir: str | None) -> CaseBank:
     return load_bank(bank_dir, validate=True)
 
 
-def variant_for(exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None) -> Variant:
-    """The variant of ``exam`` for ``trainee`` on the given (default: shipped) bank."""
+def exam_truth(bank_dir: str | None, key_dir: str | None) -> tuple[CaseBank, pd.DataFrame]:
+    """The exam pool's bank and its key (None: the canonical ones)."""
     bank = exam_bank(bank_dir)
-    truth = load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
+    return bank, load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
+
+
+def variant_for(exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None) -> Variant:
+    """The variant of ``exam`` for ``trainee`` (assessor-side role names).
+
+    On a pool whose variants of ``exam`` were recorded (`assign_for`), the recorded one; before
+    any record, or on the canonical bank, the trainee's deterministic draw.
+
+    Raises:
+        VariantError: the exam's variants were recorded and ``trainee`` has none.
+    """
+    bank, truth = exam_truth(bank_dir, key_dir)
+    if key_dir:
+        recorded = read_record(Path(key_dir), exam)
+        if recorded is not None:
+            if trainee not in recorded:
+                raise VariantError(
+                    f"trainee {trainee!r} has no variant of exam {exam} in this course; import them with "
+                    "`cmacademy roster import` before they sit the exam."
+                )
+            return recorded[trainee]
     return draw_variant(exam, trainee, bank, truth, exam_definition(exam).blueprint)
+
+
+def kernel_variant(
+    exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None
+) -> Variant:
+    """The variant a grading kernel gets: neutral role labels, and the pool's facts directory."""
+    variant = variant_for(exam, trainee, bank_dir, key_dir)
+    return trainee_view(variant, exam_definition(exam).blueprint, bank_dir or "")
+
+
+def assign_for(exam: str, trainees: list[str], bank_dir: str | None, key_dir: str) -> list[str]:
+    """Draw and record the variants of ``trainees`` who have none (see `grading.exams.assign`)."""
+    bank, truth = exam_truth(bank_dir, key_dir)
+    return assign_variants(exam, trainees, bank, truth, exam_definition(exam).blueprint, Path(key_dir))
+
+
+def pool_capacity(exam: str, bank_dir: str | None, key_dir: str | None) -> dict[str, int]:
+    """Role name -> clients the exam pool holds for it: the most trainees that need not share one."""
+    bank, truth = exam_truth(bank_dir, key_dir)
+    return stratum_sizes(bank, truth, exam_definition(exam).blueprint)
 
 
 def expected_answers(
     exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None
 ) -> dict[str, Expected]:
     """The expected answers of ``trainee``'s variant of ``exam``."""
-    bank = exam_bank(bank_dir)
-    truth = load_truth(Path(key_dir) if key_dir else DEFAULT_KEY_DIR, bank.version)
-    definition = exam_definition(exam)
-    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
-    return definition.expected(bank, truth, variant)
+    bank, truth = exam_truth(bank_dir, key_dir)
+    variant = variant_for(exam, trainee, bank_dir, key_dir)
+    return exam_definition(exam).expected(bank, truth, variant)
 
 
 COMPETENCY_METADATA: Final = "cmacademy"

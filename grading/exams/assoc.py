@@ -27,10 +27,10 @@ from grading.methods.relationship import SIGNALS_BY_CODE
 
 BLUEPRINT: Final = Blueprint(
     roles=(
-        Role("value", lambda pool: pool["large"] & pool["wallet_disclosed_wan"].notna()),
-        Role("risk", lambda pool: pool["n_signals"] == 2),
-        Role("needs", lambda pool: (pool["n_latent"] == 1) & (pool["n_stated"] >= 1)),
-        Role("crm", lambda pool: pool["n_stale"] == 2),
+        Role("value", "A", lambda pool: pool["large"] & pool["wallet_disclosed_wan"].notna()),
+        Role("risk", "B", lambda pool: pool["n_signals"] == 2),
+        Role("needs", "C", lambda pool: (pool["n_latent"] == 1) & (pool["n_stated"] >= 1)),
+        Role("crm", "D", lambda pool: pool["n_stale"] == 2),
     ),
     large=2,
     small=4,

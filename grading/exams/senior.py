@@ -50,11 +50,11 @@ def _axes_differ(pool: pd.DataFrame) -> pd.Series:
 
 BLUEPRINT: Final = Blueprint(
     roles=(
-        Role("key", lambda pool: pool["large"] & pool["wallet_disclosed_wan"].notna()),
-        Role("potential", lambda pool: pool["utilisation_pct"] >= 75),
-        Role("matrix", _axes_differ),
-        Role("boundary", lambda pool: pool["health_score"].isin([60, 80])),
-        Role("needs", lambda pool: pool["n_latent"] == 2),
+        Role("key", "A", lambda pool: pool["large"] & pool["wallet_disclosed_wan"].notna()),
+        Role("potential", "B", lambda pool: pool["utilisation_pct"] >= 75),
+        Role("matrix", "C", _axes_differ),
+        Role("boundary", "D", lambda pool: pool["health_score"].isin([60, 80])),
+        Role("needs", "E", lambda pool: pool["n_latent"] == 2),
     ),
     large=3,
     small=4,

@@ -12,18 +12,24 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from grading.exams import Expected, exam_bank, exam_definition
-from grading.exams.variants import draw_variant
-from grading.keys import DEFAULT_KEY_DIR, load_truth
+from grading.exams import Expected, exam_definition, exam_truth, variant_for
 from grading.scheme import Scheme, load_scheme
 
 
-def right_and_wrong(exam: str, trainee: str) -> tuple[dict[str, Expected], dict[str, Any]]:
-    """The expected answers of a trainee's variant and each question's typical mistake."""
-    bank = exam_bank(None)
-    truth = load_truth(DEFAULT_KEY_DIR, bank.version)
+def right_and_wrong(
+    exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None
+) -> tuple[dict[str, Expected], dict[str, Any]]:
+    """The expected answers of a trainee's variant and each question's typical mistake.
+
+    Args:
+        exam: exam id.
+        trainee: trainee id.
+        bank_dir: the exam pool's facts (a course's ``settings.bank_dirs``); None: canonical.
+        key_dir: the exam pool's key; None: canonical.
+    """
+    bank, truth = exam_truth(bank_dir, key_dir)
     definition = exam_definition(exam)
-    variant = draw_variant(exam, trainee, bank, truth, definition.blueprint)
+    variant = variant_for(exam, trainee, bank_dir, key_dir)
     wrong = importlib.import_module(f"grading.exams.{exam}").mistakes(bank, truth, variant)
     return definition.expected(bank, truth, variant), wrong
 
@@ -64,7 +70,14 @@ def variant_spread(exam: str, skill: float, variants: int = 100) -> Spread:
     return Spread(variants, statistics.fmean(scores), statistics.pstdev(scores), min(scores), max(scores))
 
 
-def simulated_submission(exam: str, trainee: str, skill: float, rng: random.Random, source: Any) -> Any:
+def simulated_submission(
+    exam: str,
+    trainee: str,
+    skill: float,
+    rng: random.Random,
+    source: Any,
+    pool: tuple[str | None, str | None] = (None, None),
+) -> Any:
     """A trainee's exam notebook: the model solution, with typical mistakes where the dice say so.
 
     Each answer cell keeps its worked solution (so the notebook does the real computation) and,
@@ -77,10 +90,11 @@ def simulated_submission(exam: str, trainee: str, skill: float, rng: random.Rand
         skill: probability of answering a question right.
         rng: the random stream.
         source: the exam's source notebook (``nbformat`` node); not modified.
+        pool: the course's exam pool (``course.settings.bank_dirs``); canonical by default.
     """
     import copy
 
-    _, wrong = right_and_wrong(exam, trainee)
+    _, wrong = right_and_wrong(exam, trainee, *pool)
     nb = copy.deepcopy(source)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")

@@ -1,17 +1,21 @@
 """Per-trainee exam variants drawn from matched strata of the exam pool.
 
-A variant is a deterministic function of (exam, trainee id, bank version): the same inputs
-give the same clients on every machine, and a trainee cannot pick another one because the
-grader derives it from nbgrader's student id. Each role of an exam is filled from its own
-stratum, defined on the assessor side (it may use the key), so every variant asks the same
-questions about clients of the same kind: comparable difficulty by construction.
+A draw is a deterministic function of (exam, trainee id, bank version) and of the clients
+other trainees already hold for each role (`grading.exams.assign` records a sitting's draws so
+that no two trainees share a client for a role while the stratum allows). A trainee cannot
+pick another variant because the grader looks it up by nbgrader's student id. Each role of an
+exam is filled from its own stratum, defined on the assessor side (it may use the key), so
+every variant asks the same questions about clients of the same kind: comparable difficulty
+by construction. Trainees see roles under neutral labels (``A``, ``B``, ...), never the
+stratum's name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -42,7 +46,9 @@ class Role:
     """One client a set of questions is about, drawn from a stratum."""
 
     name: str
-    """Role name used in the notebook (``exam.role("value")``)."""
+    """Role name on the assessor side (says what the stratum is; never shown to trainees)."""
+    label: str
+    """Neutral label trainees use in the notebook (``exam.role("A")``); hints at nothing."""
     stratum: Stratum
     """Boolean mask over the exam pool's clients (joined with the key)."""
 
@@ -57,6 +63,10 @@ class Blueprint:
     """Further large or medium clients in the portfolio."""
     small: int
     """Further small or micro clients in the portfolio."""
+
+    def labels(self) -> dict[str, str]:
+        """Role name -> the neutral label trainees see."""
+        return {role.name: role.label for role in self.roles}
 
 
 def _seed(exam: str, trainee: str, bank_version: str) -> int:
@@ -77,26 +87,52 @@ def exam_pool(bank: CaseBank, truth: pd.DataFrame) -> pd.DataFrame:
     return pool.sort_index()
 
 
+def _pool(bank: CaseBank, truth: pd.DataFrame) -> pd.DataFrame:
+    key = (bank.version, id(truth))
+    if key not in _POOLS:
+        _POOLS[key] = exam_pool(bank, truth)
+    return _POOLS[key]
+
+
+def stratum_sizes(bank: CaseBank, truth: pd.DataFrame, blueprint: Blueprint) -> dict[str, int]:
+    """Role name -> how many exam-pool clients its stratum holds."""
+    pool = _pool(bank, truth)
+    return {role.name: int(role.stratum(pool).sum()) for role in blueprint.roles}
+
+
 def draw_variant(
-    exam: str, trainee: str, bank: CaseBank, truth: pd.DataFrame, blueprint: Blueprint
+    exam: str,
+    trainee: str,
+    bank: CaseBank,
+    truth: pd.DataFrame,
+    blueprint: Blueprint,
+    used: Mapping[str, Counter[str]] | None = None,
 ) -> Variant:
     """Draw one trainee's variant.
+
+    Args:
+        exam: exam id.
+        trainee: trainee id (seeds the draw).
+        bank: the exam pool's bank.
+        truth: its key.
+        blueprint: the exam's blueprint.
+        used: role name -> how many other trainees hold each client for that role; a role is
+            filled from the clients held least often (nobody, while the stratum allows).
 
     Raises:
         VariantError: a stratum has no client left to draw.
     """
     rng = random.Random(_seed(exam, trainee, bank.version))
-    key = (bank.version, id(truth))
-    if key not in _POOLS:
-        _POOLS[key] = exam_pool(bank, truth)
-    pool = _POOLS[key]
+    pool = _pool(bank, truth)
     taken: list[str] = []
     roles: dict[str, str] = {}
     for role in blueprint.roles:
         candidates = [c for c in pool.index[role.stratum(pool)] if c not in taken]
         if not candidates:
             raise VariantError(f"exam {exam}: stratum of role {role.name!r} is empty in bank {bank.version}")
-        roles[role.name] = rng.choice(candidates)
+        held = (used or {}).get(role.name, Counter())
+        fewest = min(held[c] for c in candidates)
+        roles[role.name] = rng.choice([c for c in candidates if held[c] == fewest])
         taken.append(roles[role.name])
     for want, large in ((blueprint.large, True), (blueprint.small, False)):
         candidates = [c for c in pool.index[pool["large"] == large] if c not in taken]

@@ -32,7 +32,7 @@ from nbgrader.utils import is_grade, is_solution, setenv
 from traitlets import Bool, Integer, Unicode, default
 
 from casebank.exam import ANSWER_MIME, ENV_TRAINEE, ENV_VARIANT
-from grading.exams import ExamError, Expected, expected_answers, variant_for
+from grading.exams import ExamError, Expected, expected_answers, kernel_variant
 from grading.sandbox.kernel_pool import KernelHost, forking_possible, ro_paths, shared_host
 from grading.sandbox.launcher import (
     ENV_KERNEL_HOST,
@@ -72,12 +72,10 @@ def _context(resources: dict[str, Any]) -> tuple[str, str]:
 class BankSettings(NbGraderPreprocessor):
     """Where the case bank and the assessor key are (defaults: the shipped ones)."""
 
-    bank_dir = Unicode("", help="Case-bank directory; empty for the bank shipped with casebank.").tag(
+    bank_dir = Unicode("", help="The exam pool's facts; empty for the public canonical bank.").tag(
         config=True
     )
-    key_dir = Unicode("", help="Assessor-key directory; empty for the key shipped with grading.").tag(
-        config=True
-    )
+    key_dir = Unicode("", help="The exam pool's assessor key; empty for the canonical one.").tag(config=True)
 
     def _dirs(self) -> tuple[str | None, str | None]:
         return (self.bank_dir or None, self.key_dir or None)
@@ -119,7 +117,7 @@ class VariantExecute(BankSettings, Execute):
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Run the notebook with ``CMACADEMY_VARIANT`` set for nbgrader's student id."""
         exam, student = _context(resources)
-        variant = variant_for(exam, student, *self._dirs())
+        variant = kernel_variant(exam, student, *self._dirs())
         host = self._kernel_host()
         self._runtime = tempfile.mkdtemp(prefix=RUNTIME_PREFIX, dir=host.base if host else None)
         # The kernel's runtime directory, IPC sockets and scratch (TMPDIR of the sandbox launcher)

@@ -1,8 +1,19 @@
-"""An nbgrader course directory wired for cm-academy: set-up, variants and safe release."""
+"""An nbgrader course directory wired for cm-academy: set-up, exam pool, variants and handouts.
+
+Unless given a bank, ``course init`` generates the course's own exam pool from a secret seed
+(`grading.casegen.pool`) into ``COURSE/.cmacademy/pool`` (private to the course's owner); the
+public canonical bank stays the practice bank. Variants are assigned per exam without shared
+clients (`grading.exams.assign`) and each trainee's handout (own variant, own clients' facts)
+is written to ``COURSE/.cmacademy/handouts/<trainee>/<exam>/`` for delivery to that trainee
+alone (`grading.hub` copies it into the trainee's home); nothing about variants is released.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import math
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -10,16 +21,37 @@ from pathlib import Path
 from typing import Any, Final
 
 from casebank.errors import CmAcademyError
-from casebank.exam import VARIANTS_FILE
 from casebank.load import load_bank
 from casebank.manifest import dump_json
-from grading.exams import ASSIGNMENTS_DIR, EXAMS, blueprint_problems, variant_for
+from grading.casegen.pool import DEFAULT_POOL_CLIENTS, generate_pool, pool_dirs
+from grading.exams import (
+    ASSIGNMENTS_DIR,
+    EXAMS,
+    assign_for,
+    blueprint_problems,
+    exam_bank,
+    kernel_variant,
+    pool_capacity,
+)
+from grading.exams.assign import read_record
+from grading.exams.handout import write_handout
 from grading.pipeline.gradebook import gradebook
 from grading.pipeline.nbhygiene import notebook_problems
 from grading.settings import DEFAULT_COURSE_ID, GRADEBOOK_FILE, Limits, Settings
 
 CONFIG_FILE: Final = "nbgrader_config.py"
 MARKER_FILE: Final = "cmacademy.json"
+#: The course's assessor-side folder (grading kernelspec, exam pool, handouts): its owner only.
+PRIVATE_DIR: Final = ".cmacademy"
+PRIVATE_MODE: Final = 0o700
+POOL_DIR: Final = "pool"
+HANDOUTS_DIR: Final = "handouts"
+#: A role's stratum should hold this many clients per trainee (draws within a variant compete).
+POOL_MARGIN: Final = 1.3
+#: Pools are grown at most this often to fit a roster, and never beyond this many clients.
+POOL_GROWTHS: Final = 3
+MAX_POOL_CLIENTS: Final = 4000
+log = logging.getLogger(__name__)
 CODE_STUB: Final = "# 在这里写你的代码\nraise NotImplementedError()"
 TEXT_STUB: Final = "在这里写你的答案"
 AUTOGRADE_PREPROCESSORS: Final = (
@@ -63,7 +95,7 @@ c.GenerateFeedback.preprocessors = [
 # Submissions run in the course's grading kernel (resource limits; see .cmacademy/kernels).
 c.VariantExecute.kernel_dir = os.path.join(HERE, ".cmacademy")
 
-# Where the case bank and the assessor key are; empty means the ones shipped with cm-academy.
+# Where the exam pool's facts and assessor key are (the course's secret pool unless given).
 c.BankSettings.bank_dir = {bank_dir!r}
 c.BankSettings.key_dir = {key_dir!r}
 '''
@@ -142,15 +174,62 @@ class Course:
         with gradebook(self.db_url) as gb:
             return sorted(s.id for s in gb.students)
 
+    @property
+    def handouts(self) -> Path:
+        """The folder of trainees' handouts: ``<trainee>/<exam>/`` (assessor side until delivered)."""
+        return self.root / PRIVATE_DIR / HANDOUTS_DIR
+
+    def owns_pool(self) -> bool:
+        """Whether the course draws from its own generated exam pool (not a bank it was given)."""
+        return self.settings.key_dir == pool_dirs(self.root / PRIVATE_DIR / POOL_DIR).key
+
     def write_variants(self, exam: str, trainees: list[str] | None = None) -> Path:
-        """Write ``source/<exam>/variants.json`` for the roster (it ships with the release)."""
+        """Assign variants of ``exam`` to the roster without shared clients and write their handouts.
+
+        Before any variant of the course was recorded, a pool too small for the roster is first
+        replaced by a larger one; afterwards a shortfall is only logged as a warning.
+
+        Returns:
+            The handouts folder.
+        """
         ids = self.trainees() if trainees is None else trainees
-        variants = {t: json.loads(variant_for(exam, t, *self.settings.bank_dirs).to_json()) for t in ids}
-        path = self.source(exam) / VARIANTS_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(dump_json(variants), encoding="utf-8")
-        tmp.replace(path)
-        return path
+        if not ids:
+            return self.handouts
+        self._fit_pool(len(ids))
+        bank_dir, key_dir = self.settings.bank_dirs
+        assert key_dir is not None, "a course's variants are recorded beside its own key"
+        for warning in assign_for(exam, ids, bank_dir, key_dir):
+            log.warning(warning)
+        bank = exam_bank(bank_dir)
+        for trainee in ids:
+            view = kernel_variant(exam, trainee, bank_dir, key_dir)
+            write_handout(view, bank, self.handouts / trainee / exam)
+        return self.handouts
+
+    def _fit_pool(self, trainees: int) -> None:
+        """Grow the course's own pool until every role has room for ``trainees``, if still allowed."""
+        key_dir = self.settings.key_dir
+        if not self.owns_pool() or key_dir is None or any(read_record(key_dir, e) for e in EXAMS):
+            return
+        for _ in range(POOL_GROWTHS):
+            bank = exam_bank(str(self.settings.bank_dir))
+            clients = len(bank.clients)
+            need = max(
+                math.ceil(trainees * POOL_MARGIN) / max(size, 1) * clients
+                for exam in self.exams()
+                for size in pool_capacity(exam, *self.settings.bank_dirs).values()
+            )
+            if need <= clients:
+                return
+            grown = min(MAX_POOL_CLIENTS, math.ceil(need * 1.1))
+            if grown <= clients:
+                return
+            log.warning(f"growing the exam pool of {self.root} to {grown} clients for {trainees} trainees")
+            generate_pool(self.root / PRIVATE_DIR / POOL_DIR, grown)
+            exam_bank.cache_clear()
+            record = json.loads((self.root / MARKER_FILE).read_text(encoding="utf-8"))
+            record["bank_version"] = exam_bank(str(self.settings.bank_dir)).version
+            (self.root / MARKER_FILE).write_text(dump_json(record), encoding="utf-8")
 
 
 def write_kernelspec(root: Path, limits: Limits, bank_dir: Path | None = None) -> Path:
@@ -200,6 +279,33 @@ def _check_sources(assignments: Path) -> list[str]:
     return exams
 
 
+def _course_pool(root: Path, bank_dir: Path | None, key_dir: Path | None) -> tuple[Path, Path]:
+    """The (facts, key) directories a course draws its exams from.
+
+    A given bank is used as it is; otherwise the course's own secret pool, generated on first
+    init and kept by later ones (trainees' variants were drawn from it).
+
+    Raises:
+        CourseError: only one of bank and key was given.
+    """
+    if bank_dir is not None and key_dir is not None:
+        return bank_dir.resolve(), key_dir.resolve()
+    if bank_dir is not None or key_dir is not None:
+        raise CourseError("give both --bank and --key (a bank and the key generated with it), or neither.")
+    marker = root / MARKER_FILE
+    if marker.is_file():
+        recorded = Settings.from_record(root, json.loads(marker.read_text(encoding="utf-8")))
+        if recorded.bank_dir and recorded.key_dir and recorded.key_dir.is_dir():
+            return recorded.bank_dir, recorded.key_dir
+    private = root / PRIVATE_DIR
+    private.mkdir(parents=True, exist_ok=True, mode=PRIVATE_MODE)
+    os.chmod(private, PRIVATE_MODE)
+    pool = pool_dirs(private / POOL_DIR)
+    if not (pool.facts.is_dir() and pool.key.is_dir()):
+        pool = generate_pool(private / POOL_DIR, DEFAULT_POOL_CLIENTS)
+    return pool.facts, pool.key
+
+
 def init_course(
     directory: Path | str,
     *,
@@ -212,12 +318,13 @@ def init_course(
 ) -> Course:
     """Create an nbgrader course directory with every exam of ``assignments`` in ``source/``.
 
-    Re-running on an existing cm-academy course refreshes ``source/`` and the configuration;
-    the gradebook and trainees' work are kept.
+    Without ``bank_dir`` and ``key_dir`` the course gets its own exam pool, generated from a
+    secret seed. Re-running on an existing cm-academy course refreshes ``source/`` and the
+    configuration; the exam pool, the gradebook and trainees' work are kept.
 
     Raises:
         CourseError: the directory exists, is not empty and is not a cm-academy course; or an
-            exam source notebook is not clean.
+            exam source notebook is not clean; or only one of bank and key was given.
     """
     root = Path(directory).resolve()
     if root.exists() and any(root.iterdir()) and not (root / MARKER_FILE).is_file():
@@ -225,16 +332,16 @@ def init_course(
             f"{root}: directory is not empty and not a cm-academy course; choose a new directory."
         )
     exams = _check_sources(assignments)
+    bank_path, key_path = _course_pool(root, bank_dir, key_dir)
     settings = Settings(
         root=root,
         course_id=course_id,
-        bank_dir=bank_dir.resolve() if bank_dir else None,
-        key_dir=key_dir.resolve() if key_dir else None,
-        bank_version=load_bank(bank_dir).version,
+        bank_dir=bank_path,
+        key_dir=key_path,
+        bank_version=load_bank(bank_path).version,
         gradebook_url=db_url or "",
         limits=limits or Limits(),
     )
-    root.mkdir(parents=True, exist_ok=True)
     bank, key = (d or "" for d in settings.bank_dirs)
     config = CONFIG_TEMPLATE.format(
         course_id=course_id,
@@ -253,9 +360,7 @@ def init_course(
         target = root / "source" / exam
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(
-            assignments / exam, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", VARIANTS_FILE)
-        )
+        shutil.copytree(assignments / exam, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     course = Course(settings)
     for exam in exams:
         course.write_variants(exam)

@@ -1,4 +1,10 @@
-"""Release an exam to trainees with nbgrader, refusing anything that would leak the key."""
+"""Release an exam to trainees with nbgrader, refusing anything that would leak the key.
+
+The release is the same for every trainee: it carries the exam notebook and nothing about
+variants (each trainee's handout goes to that trainee alone, see `grading.pipeline.course`).
+The leak check refuses the course pool's key (files, rows, its secret seed), any variant
+file, and every trainee's expected answers.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ import shutil
 from pathlib import Path
 from typing import Final
 
+from casebank.exam import HANDOUT_VARIANT
 from grading.exams import expected_answers
+from grading.exams.assign import RECORDS_DIR
 from grading.keys import DEFAULT_KEY_DIR, KEY_MANIFEST, TRUTH_FILE
 from grading.pipeline.course import Course, CourseError
 from grading.pipeline.gradebook import gradebook, run_nbgrader
@@ -20,6 +28,10 @@ FORBIDDEN_MARKERS: Final = (
     "END HIDDEN TESTS",
     "exam.submit(",
 )
+#: A seed this long is a pool's secret one (the canonical bank's public seed is shorter).
+SECRET_SEED_DIGITS: Final = 12
+#: Files that must never ship: the key, and any variant of one or all trainees.
+FORBIDDEN_FILES: Final = (TRUTH_FILE, KEY_MANIFEST, HANDOUT_VARIANT, "variants.json", f"{RECORDS_DIR}.json")
 
 
 class ReleaseError(CourseError):
@@ -46,10 +58,13 @@ def leak_problems(course: Course, exam: str, release_dir: Path) -> list[str]:
                 needles[text] = f"expected answer of {question} for trainee {trainee}"
     key_dir = course.settings.key_dir or DEFAULT_KEY_DIR
     truth_lines = (key_dir / TRUTH_FILE).read_text(encoding="utf-8").splitlines()[1:]
+    seed = str(json.loads((key_dir / KEY_MANIFEST).read_text(encoding="utf-8"))["seed"])
+    if len(seed) >= SECRET_SEED_DIGITS:
+        needles[seed] = "secret seed of the course's exam pool"
     for path in sorted(p for p in release_dir.rglob("*") if p.is_file()):
         name = path.relative_to(release_dir)
-        if path.name in (TRUTH_FILE, KEY_MANIFEST):
-            problems.append(f"{name}: assessor key file in the release")
+        if path.name in FORBIDDEN_FILES:
+            problems.append(f"{name}: assessor key or exam variant file in the release")
             continue
         try:
             text = path.read_text(encoding="utf-8")

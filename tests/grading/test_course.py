@@ -21,7 +21,8 @@ def test_init_creates_an_nbgrader_course(cli: Cli, tmp_path: Path) -> None:
     assert (course.root / "nbgrader_config.py").is_file()
     assert "grading.pipeline.autograde.JudgeAnswers" in (course.root / "nbgrader_config.py").read_text()
     assert "assoc" in course.exams()
-    assert json.loads((course.source("assoc") / "variants.json").read_text()) == {}
+    assert not (course.source("assoc") / "variants.json").exists()
+    assert json.loads((course.root / "cmacademy.json").read_text())["key_dir"].startswith(str(course.root))
 
 
 def test_init_refuses_a_foreign_directory(cli: Cli, tmp_path: Path) -> None:
@@ -69,7 +70,8 @@ def test_release_refuses_to_ship_a_leak(tmp_path: Path, leak: str) -> None:
     if leak == "marker":
         nb.cells[0].source += "\n\n评分时会调用 `exam.submit(...)` 提交答案。"
     else:
-        nb.cells[0].source += f"\n\n参考：{expected_answers('assoc', 't001')['q3_share_of_wallet'].value:.4f}"
+        value = expected_answers("assoc", "t001", *course.settings.bank_dirs)["q3_share_of_wallet"].value
+        nb.cells[0].source += f"\n\n参考：{value:.4f}"
     nbformat.write(nb, path)
     with pytest.raises(ReleaseError, match="refusing to release assoc"):
         release(course, "assoc")

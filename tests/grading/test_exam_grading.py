@@ -42,9 +42,9 @@ def auto_points(exam: str) -> dict[str, float]:
     return {i.question: i.points for i in load_scheme().level_for_exam(exam).blueprint if not i.manual}
 
 
-def mistake_for(exam: str, trainee: str) -> tuple[str, object]:
+def mistake_for(course: Course, exam: str, trainee: str) -> tuple[str, object]:
     """A question whose typical mistake is wrong for this trainee, and that wrong answer."""
-    right, wrong = right_and_wrong(exam, trainee)
+    right, wrong = right_and_wrong(exam, trainee, *course.settings.bank_dirs)
     for question in auto_points(exam):
         if not right[question].accepts(wrong[question]):
             return question, wrong[question]
@@ -73,7 +73,7 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         submit(course, exam, trainee, source)
     submit(course, exam, "t004", blank)
 
-    question, wrong = mistake_for(exam, "t005")
+    question, wrong = mistake_for(course, exam, "t005")
     one_mistake = nbformat.read(course.source(exam) / f"{exam}.ipynb", as_version=4)
     cell = answer_cell(one_mistake, question)
     cell.source += f"\nanswer_{question.split('_')[0]} = {wrong!r}"
@@ -128,7 +128,9 @@ def test_hostile_blank_submission_scores_zero(graded: Graded, trainee: str) -> N
 def test_feedback_in_autograded_notebook_names_no_expected_value(graded: Graded) -> None:
     autograded = graded.course.root / "autograded" / "t005" / graded.exam / f"{graded.exam}.ipynb"
     text = autograded.read_text(encoding="utf-8")
-    expected = expected_answers(graded.exam, "t005")[graded.mistake_question]
+    expected = expected_answers(graded.exam, "t005", *graded.course.settings.bank_dirs)[
+        graded.mistake_question
+    ]
     assert json.dumps(expected.value, ensure_ascii=False) not in text
 
 
@@ -139,6 +141,6 @@ def test_release_has_no_solution_hidden_test_or_key_value(graded: Graded) -> Non
     for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "exam.submit("):
         assert marker not in text
     for trainee in FULL_MARKS:
-        for expected in expected_answers(graded.exam, trainee).values():
+        for expected in expected_answers(graded.exam, trainee, *graded.course.settings.bank_dirs).values():
             if isinstance(expected.value, float) and expected.decimals >= 2:
                 assert f"{expected.value:.{expected.decimals}f}" not in text

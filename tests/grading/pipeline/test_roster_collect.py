@@ -24,7 +24,7 @@ def test_roster_import_writes_students_trainees_and_variants(cli: Cli, tmp_path:
     result = cli("roster", "import", write_roster(tmp_path / "r.csv", ["t1", "t2"]), "--course", course.root)
     assert result.exit_code == 0, result.output
     assert course.trainees() == ["t1", "t2"]
-    assert "t2" in (course.source(EXAM) / "variants.json").read_text()
+    assert (course.handouts / "t2" / EXAM / "variant.json").is_file()
     with session(open_engine(course.db_url)) as s:
         assert s.get(Trainee, "t1").org_unit == "宁波分行"
 

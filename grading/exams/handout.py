@@ -1,0 +1,105 @@
+"""A trainee's exam handout: their own variant and the facts of their own clients, nothing else.
+
+A handout is the folder ``<exam>/`` that the trainee's kernel finds under
+``~/.cmacademy/exams/`` (see `casebank.exam`): ``variant.json`` (neutral role labels) and
+``bank/``, a case bank holding only the rows about the trainee's portfolio plus the reference
+tables. It is written on the assessor side per trainee and delivered to that trainee alone
+(JupyterHub copies it into the trainee's home); the release all trainees fetch carries none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Final
+
+from casebank.exam import HANDOUT_BANK, HANDOUT_VARIANT, Variant
+from casebank.load import CaseBank
+from casebank.manifest import bank_version, dump_json, sha256_file
+from casebank.schema import MANIFEST_FILE, TABLES, Table
+
+CLIENT_COLUMN: Final = "client_id"
+
+
+def _subset_csv(path: Path, clients: frozenset[str]) -> tuple[str, int]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    header, body = rows[0], rows[1:]
+    column = header.index(CLIENT_COLUMN)
+    body = [r for r in body if r[column] in clients]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(body)
+    return out.getvalue(), len(body)
+
+
+def _subset_jsonl(path: Path, clients: frozenset[str]) -> tuple[str, int]:
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+    kept = [line for line in lines if json.loads(line)[CLIENT_COLUMN] in clients]
+    return "".join(line + "\n" for line in kept), len(kept)
+
+
+def _subset_table(source: Path, table: Table, clients: frozenset[str]) -> tuple[str, int] | None:
+    """The table's rows about ``clients`` and their count; None for a reference table (kept whole)."""
+    path = source / table.file
+    if CLIENT_COLUMN not in table.column_names:
+        return None
+    return _subset_jsonl(path, clients) if table.jsonl else _subset_csv(path, clients)
+
+
+def write_subset_bank(bank: CaseBank, clients: frozenset[str], target: Path) -> str:
+    """Write the part of ``bank`` about ``clients`` (and its reference tables) to ``target``.
+
+    Returns:
+        The subset's bank version (its own: it is derived from the subset's files).
+    """
+    target.mkdir(parents=True)
+    files: dict[str, dict[str, Any]] = {}
+    for table in TABLES:
+        path = target / table.file
+        subset = _subset_table(bank.directory, table, clients)
+        if subset is None:
+            shutil.copyfile(bank.directory / table.file, path)
+            rows = int(bank.manifest["files"][table.file]["rows"])
+        else:
+            path.write_text(subset[0], encoding="utf-8", newline="")
+            rows = subset[1]
+        files[table.file] = {"sha256": sha256_file(path), "rows": rows}
+    version = bank_version({name: f["sha256"] for name, f in files.items()})
+    manifest = {
+        "schema_version": bank.manifest["schema_version"],
+        "generator_version": bank.manifest["generator_version"],
+        "seed": None,
+        "as_of": bank.manifest["as_of"],
+        "bank_version": version,
+        "files": files,
+    }
+    (target / MANIFEST_FILE).write_text(dump_json(manifest), encoding="utf-8")
+    return version
+
+
+def write_handout(view: Variant, bank: CaseBank, folder: Path) -> Path:
+    """Write one trainee's handout of one exam to ``folder`` (replaced whole, never half-written).
+
+    Args:
+        view: the variant as the trainee sees it (`grading.exams.assign.trainee_view`).
+        bank: the exam pool the variant was drawn from.
+        folder: the handout folder, e.g. ``.../<trainee>/<exam>``.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        version = write_subset_bank(bank, frozenset(view.portfolio), staged / HANDOUT_BANK)
+        handed = Variant(view.exam, view.trainee, version, view.portfolio, view.roles)
+        (staged / HANDOUT_VARIANT).write_text(handed.to_json() + "\n", encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        staged.rename(folder)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return folder
