@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
 from casebank.errors import CmAcademyError
 from grading.settings import DEFAULT_WORKERS
@@ -33,22 +32,6 @@ def say(text: str) -> None:
 def warn(text: str) -> None:
     """Print a line to standard error, as text."""
     err_console.print(text)
-
-
-def progress_display() -> Progress:
-    """A transient progress display on standard error whose task descriptions are plain text.
-
-    Rich's default description column reads markup, so an exam name such as ``[/bold]`` would
-    crash the command; this one shows it as written.
-    """
-    return Progress(
-        TextColumn("{task.description}", markup=False, style="progress.description"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    )
 
 
 def reports_errors(func: F) -> F:

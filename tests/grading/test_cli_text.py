@@ -8,7 +8,6 @@ from pathlib import Path
 from rich.console import Console
 
 from grading.certification.certify import Result
-from grading.cli.common import progress_display
 from grading.cli.tables import decisions_table, grading_table
 from grading.pipeline.course import init_course
 from grading.pipeline.submission import Outcome
@@ -85,9 +84,3 @@ def test_grading_table_shows_markup_in_a_reason_as_written() -> None:
 def test_decisions_table_shows_markup_in_a_reason_as_written() -> None:
     result = Result("t1", DecisionStatus.PENDING, REASON, 12.0, 100.0, {})
     assert REASON in rendered(decisions_table(MARKUP, [result]))
-
-
-def test_progress_shows_a_markup_description_as_written() -> None:
-    bar = progress_display()
-    bar.add_task(f"grading {MARKUP}", total=1)
-    assert f"grading {MARKUP}" in rendered(bar.make_tasks_table(bar.tasks))
