@@ -1,0 +1,69 @@
+"""A trainee's handout: their own variant and their own clients' facts, under neutral labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from casebank.exam import ExamSession, ExamSessionError
+from casebank.load import load_bank
+from grading.casegen.pool import ExamPool
+from grading.exams import assign_for, exam_bank, kernel_variant, variant_for
+from grading.exams.handout import write_handout
+
+
+@pytest.fixture
+def handout_home(tiny_pool: ExamPool, fresh_key: str, tmp_path: Path) -> Path:
+    facts = str(tiny_pool.facts)
+    assign_for("assoc", ["t1", "t2"], facts, fresh_key)
+    home = tmp_path / "home"
+    write_handout(
+        kernel_variant("assoc", "t1", facts, fresh_key), exam_bank(facts), home / ".cmacademy/exams/assoc"
+    )
+    return home
+
+
+def test_the_handout_holds_only_the_trainees_clients(
+    handout_home: Path, tiny_pool: ExamPool, fresh_key: str
+) -> None:
+    bank = load_bank(handout_home / ".cmacademy/exams/assoc/bank", validate=False)
+    mine = set(variant_for("assoc", "t1", str(tiny_pool.facts), fresh_key).portfolio)
+    for name, frame in bank.tables.items():
+        if "client_id" in frame.columns:
+            assert set(frame["client_id"]) <= mine, name
+    assert set(bank.clients["client_id"]) == mine
+
+
+def test_the_handout_holds_no_key_and_no_other_variant(handout_home: Path) -> None:
+    names = {p.name for p in handout_home.rglob("*")}
+    assert not names & {"truth.csv", "key_manifest.json", "variants.json", "assoc.json"}
+    variant = json.loads((handout_home / ".cmacademy/exams/assoc/variant.json").read_text())
+    assert variant["trainee"] == "t1" and sorted(variant["roles"]) == ["A", "B", "C", "D"]
+
+
+def test_the_trainees_kernel_opens_its_own_exam(handout_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CMACADEMY_VARIANT", raising=False)
+    monkeypatch.setenv("HOME", str(handout_home))
+    monkeypatch.setenv("JUPYTERHUB_USER", "t1")
+    exam = ExamSession.start("assoc")
+    assert exam.role("A") in set(exam.clients["client_id"])
+    assert len(exam.clients) == len(exam.variant.portfolio)
+
+
+def test_someone_elses_handout_is_refused(handout_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CMACADEMY_VARIANT", raising=False)
+    monkeypatch.setenv("HOME", str(handout_home))
+    monkeypatch.setenv("JUPYTERHUB_USER", "t2")
+    with pytest.raises(ExamSessionError, match="this handout is for trainee 't1', not 't2'"):
+        ExamSession.start("assoc")
+
+
+def test_without_a_handout_the_trainee_is_told_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CMACADEMY_VARIANT", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(ExamSessionError, match=r"no exam variant for you yet.*Hub Control Panel"):
+        ExamSession.start("assoc")
