@@ -28,11 +28,12 @@ from nbformat import NotebookNode
 from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from nbgrader.utils import is_grade, is_solution, setenv
+from nbgrader.utils import is_grade, is_solution
 from traitlets import Bool, Integer, Unicode, default
 
 from casebank.exam import ANSWER_MIME, ENV_TRAINEE, ENV_VARIANT
 from grading.exams import ExamError, Expected, expected_answers, kernel_variant
+from grading.pipeline.gradebook import environment
 from grading.sandbox.kernel_pool import KernelHost, forking_possible, ro_paths, shared_host
 from grading.sandbox.launcher import (
     ENV_KERNEL_HOST,
@@ -138,7 +139,7 @@ class VariantExecute(BankSettings, Execute):
         self._output_bytes = 0
         self._truncated = False
         try:
-            with setenv(**env):
+            with environment(**env):
                 result: tuple[NotebookNode, dict[str, Any]] = super().preprocess(nb, resources)
         finally:
             shutil.rmtree(self._runtime, ignore_errors=True)

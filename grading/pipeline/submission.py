@@ -25,7 +25,7 @@ import nbformat
 from nbgrader.utils import compute_checksum
 
 from grading.pipeline.autograde import NOTEBOOK_TIMEOUT, OUTPUT_TRUNCATED
-from grading.pipeline.gradebook import gradebook, tool_env
+from grading.pipeline.gradebook import environment, gradebook, tool_env
 from grading.settings import Settings
 from grading.status import GradingStatus
 
@@ -264,7 +264,6 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
     """
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.utils import setenv
 
     start = time.perf_counter()
     root, db_url = settings.root, settings.db_url
@@ -290,7 +289,7 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
     capture = _LogCapture()
     converter.log.addHandler(capture)
     try:
-        with setenv(PATH=tool_env()["PATH"]):
+        with environment(PATH=tool_env()["PATH"]):
             converter.start()
     except Exception:  # nbgrader reports failures as NbGraderException after logging the cause
         status, cause = _failure(capture.messages)
