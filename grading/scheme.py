@@ -131,6 +131,8 @@ class Level(_Model):
     competency_min: Fraction
     validity_years: Annotated[int, Field(ge=1, le=10)]
     recertification_zh: str
+    requires: list[Identifier] = Field(default_factory=list)
+    """Levels of which a valid certificate is needed to be certified at this one (enforced)."""
     blueprint: list[BlueprintItem] = Field(min_length=1)
 
     def points_by_competency(self) -> dict[str, float]:
@@ -180,6 +182,13 @@ class Scheme(_Model):
                             f"{where}.points: {item.points:g} differs from rubric {rubric.id!r} total "
                             f"{rubric.points:g}"
                         )
+        ranks = {lv.id: lv.rank for lv in self.levels}
+        for i, level in enumerate(self.levels):
+            for j, required in enumerate(level.requires):
+                if ranks.get(required, level.rank) >= level.rank:
+                    raise ValueError(
+                        f"levels[{i}].requires[{j}]: {required!r} is not a lower level of this scheme"
+                    )
         covered = {t for c in self.competencies for t in c.topics}
         missing = [t for t in SEED_TOPICS if t not in covered]
         if missing:

@@ -109,18 +109,15 @@ def evaluate(
         return DecisionStatus.PENDING, f"submission needs a trainer's attention: {attention}", results, total
     if waiting:
         return DecisionStatus.PENDING, f"waiting for manual grading of {', '.join(waiting)}", results, total
-    below = [c for c, r in results.items() if not r.passed]
-    if total / max_total < level.overall_min - 1e-9:
-        return (
-            DecisionStatus.FAILED,
-            f"overall {total:g}/{max_total:g} below {level.overall_min:.0%}",
-            results,
-            total,
-        )
+    share = total / max_total
+    overall = f"overall {share:.0%} {'meets' if share >= level.overall_min - 1e-9 else 'below'} {level.overall_min:.0%}"
+    below = [f"{c} {r.share:.0%} < {level.competency_min:.0%}" for c, r in results.items() if not r.passed]
+    if share < level.overall_min - 1e-9:
+        return DecisionStatus.FAILED, "; ".join([overall, *below]), results, total
     if below:
         return (
             DecisionStatus.FAILED,
-            f"below the competency minimum {level.competency_min:.0%} in {', '.join(below)}",
+            f"{overall}; competency minimum not met: {', '.join(below)}",
             results,
             total,
         )
@@ -171,6 +168,13 @@ def certify(
                     f"{record.status}: {record.reason}" if record and record.status in NEEDS_ATTENTION else ""
                 )
                 status, why, comps, total = evaluate(level, grades[trainee], attention)
+                if status == DecisionStatus.CERTIFIED and (
+                    missing := missing_prerequisites(s, level, scheme, trainee, today)
+                ):
+                    status, why = (
+                        DecisionStatus.FAILED,
+                        f"{why + '; ' if why else ''}prerequisite not met: {missing}",
+                    )
                 result = Result(trainee, status, why, total, sum(c.max_score for c in comps.values()), comps)
                 if _store(s, level, exam, result, today, reason) == REVOKED_NOTE:
                     stored = s.get_one(Decision, (exam, trainee))
@@ -180,6 +184,28 @@ def certify(
                 results.append(result)
         engine.dispose()
     return results
+
+
+def missing_prerequisites(s: Session, level: Level, scheme: Scheme, trainee: str, today: dt.date) -> str:
+    """The required levels of which ``trainee`` holds no valid certificate on ``today`` ('' when none)."""
+    day = dt.datetime.combine(today, dt.time())
+    missing = []
+    for required in level.requires:
+        held = (
+            s.query(Decision)
+            .filter(
+                Decision.trainee == trainee,
+                Decision.level == required,
+                Decision.status == DecisionStatus.CERTIFIED,
+                Decision.revoked == 0,
+                Decision.issued_on <= day,
+                Decision.expires_on > day,
+            )
+            .first()
+        )
+        if held is None:
+            missing.append(f"no valid {scheme.level(required).name_en} ({required}) certificate on {today}")
+    return "; ".join(missing)
 
 
 def _competencies_json(comps: dict[str, CompetencyResult]) -> str:

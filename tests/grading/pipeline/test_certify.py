@@ -133,3 +133,44 @@ def test_revoke_needs_a_reason_and_a_known_certificate(cli: Cli, tmp_path) -> No
     assert cli("certificate", "revoke", "CMA-X", "--course", course.root, "--reason", " ").exit_code == 1
     result = cli("certificate", "revoke", "CMA-X", "--course", course.root, "--reason", "wrong")
     assert result.exit_code == 1 and "unknown certificate 'CMA-X'" in result.output
+
+
+def _held(s, trainee: str, issued: dt.date, *, revoked: int = 0, status: str = "certified") -> None:  # type: ignore[no-untyped-def]
+    s.add(
+        Decision(
+            exam="assoc", trainee=trainee, status=status, level="associate", score=30.0, max_score=34.0,
+            competencies="{}", certificate_id=f"C-{trainee}" if status == "certified" else None,
+            issued_on=dt.datetime.combine(issued, dt.time()),
+            expires_on=dt.datetime.combine(issued.replace(year=issued.year + 2), dt.time()),
+            revoked=revoked, decided_at=dt.datetime(2026, 1, 1),
+        )
+    )  # fmt: skip
+
+
+def test_senior_needs_a_valid_associate_certificate(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from grading.certification.certify import missing_prerequisites
+
+    scheme = load_scheme()
+    senior = scheme.level("senior")
+    assert senior.requires == ["associate"]
+    engine = open_engine(f"sqlite:///{tmp_path / 'gb.db'}")
+    day = dt.date(2026, 11, 26)
+    with session(engine) as s:
+        _held(s, "holder", dt.date(2026, 1, 5))
+        _held(s, "failed", dt.date(2026, 1, 5), status="failed")
+        _held(s, "revoked", dt.date(2026, 1, 5), revoked=1)
+        _held(s, "expired", dt.date(2024, 1, 5))
+        s.flush()
+        assert missing_prerequisites(s, senior, scheme, "holder", day) == ""
+        for trainee in ("failed", "revoked", "expired", "unknown"):
+            assert "no valid Associate Customer Manager (associate) certificate on 2026-11-26" in (
+                missing_prerequisites(s, senior, scheme, trainee, day)
+            ), trainee
+    engine.dispose()
+
+
+def test_a_failed_decision_says_why_in_one_line() -> None:
+    status, why, _, _ = evaluate(LEVEL, grades(1.0, 4))
+    assert status == DecisionStatus.FAILED
+    assert why.startswith("overall ") and "meets 70%" in why and "report 40% < 50%" in why
+    assert "\n" not in why
