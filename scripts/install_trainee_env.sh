@@ -11,7 +11,8 @@
 #                           PyPI (fast and offline; the tests use the project's .venv). Only
 #                           VENV's site-packages folder is put on the path: its .pth files are
 #                           not run, so an editable cm-academy there stays out of reach.
-# Environment: PYTHON (default python3) makes the venv when packages come from PyPI.
+# Environment: PYTHON, the interpreter of the venv (default: python3, or VENV's with
+# --reuse-packages); trainees' servers run it, so it must be executable by every trainee.
 #
 # The curriculum lands in TARGET/share/cm-academy/curriculum (the hub copies it to trainees).
 set -euo pipefail
@@ -36,9 +37,26 @@ fail() { echo "trainee environment: $*" >&2; exit 1; }
 
 if [ -n "$REUSE" ]; then
     [ -x "$REUSE/bin/python" ] || fail "$REUSE is not a virtualenv (no bin/python); give the venv to reuse"
-    "$REUSE/bin/python" -m venv --without-pip "$PARTIAL"
+    # The trainees run this interpreter: it must be one they may execute (a pyenv under /root is
+    # not), of the same version as the reused packages.
+    PY=${PYTHON:-$REUSE/bin/python}
+    version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
+    [ "$(version "$PY")" = "$(version "$REUSE/bin/python")" ] || \
+        fail "$PY is Python $(version "$PY"), the packages of $REUSE are for $(version "$REUSE/bin/python")"
+    "$PY" -m venv --without-pip "$PARTIAL"
     purelib() { "$1" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'; }
     echo "$(purelib "$REUSE/bin/python")" > "$(purelib "$PARTIAL/bin/python")/cmacademy-reused-packages.pth"
+    # JupyterLab's extensions (nbgrader's Assignments tab) and server-extension switches.
+    mkdir -p "$PARTIAL/share" "$PARTIAL/etc"
+    [ ! -d "$REUSE/share/jupyter" ] || ln -s "$REUSE/share/jupyter" "$PARTIAL/share/jupyter"
+    [ ! -d "$REUSE/etc/jupyter" ] || ln -s "$REUSE/etc/jupyter" "$PARTIAL/etc/jupyter"
+    # The reused venv's commands would run its own Python: give the trainee environment its own.
+    for entry in jupyterhub-singleuser=jupyterhub.singleuser jupyter=jupyter_core.command \
+                 jupyter-lab=jupyterlab.labapp jupyter-server=jupyter_server.serverapp; do
+        printf '#!%s\nimport sys\nfrom %s import main\nsys.exit(main())\n' \
+            "$TARGET/bin/python" "${entry#*=}" > "$PARTIAL/bin/${entry%%=*}"
+        chmod 755 "$PARTIAL/bin/${entry%%=*}"
+    done
     PIP=("$PARTIAL/bin/python" -m pip install --quiet --no-deps --no-index --no-build-isolation)
 else
     "${PYTHON:-python3}" -m venv "$PARTIAL"
