@@ -138,7 +138,7 @@ def run_demo(
         seed: the simulation seed.
         step: called with a short description as each stage starts (progress display).
         progress: called with (done, total) as submissions are graded and reports written.
-        reporter: makes the reports, register, portal and certificates (None skips that stage).
+        reporter: makes the reports, register, certificates, public site and HR dashboard (None skips it).
         today: issue date of certificates.
 
     Raises:
@@ -172,7 +172,7 @@ def run_demo(
     decisions = certify(course, DEMO_EXAM, today=today, reason="demo: reports scored by the stand-in")
     result.decisions = {str(status): sum(d.status == status for d in decisions) for status in DecisionStatus}
     if reporter is not None:
-        say("writing reports, register, portal and certificates")
+        say("writing reports, register, certificates, public site and HR dashboard")
         result.reports = reporter(course, DEMO_EXAM, out, lambda _r, d, t: tick(d, t))
     return result
 

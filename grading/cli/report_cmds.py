@@ -66,6 +66,20 @@ from grading.status import GradingStatus
 )
 @click.option("--no-pdf", is_flag=True, help="Write HTML only.")
 @click.option(
+    "--publish-url",
+    default=None,
+    metavar="URL",
+    help="Where OUT/public/ will be served (https://...); certificates, their status list entry and "
+    "QR codes point there [default: the placeholder https://certificates.example.invalid/].",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["csv", "xlsx", "jsonl"]),
+    help="Register formats (repeatable); CSV is always written [default: csv and xlsx].",
+)
+@click.option(
     "--engine",
     type=click.Choice(["cmacademy-inprocess", "nbclient"]),
     default="cmacademy-inprocess",
@@ -84,10 +98,14 @@ def report_cmd(
     today: datetime.datetime | None,
     signing_key: Path | None,
     no_pdf: bool,
+    publish_url: str | None,
+    formats: tuple[str, ...],
     engine: str,
 ) -> None:
-    """Reports per trainee (HTML, PDF), cohort report, register, portal and signed certificates."""
+    """Reports per trainee (HTML, PDF), cohort report, register, signed certificates, public site, HR dashboard."""
     from grading.reports.build import generate_reports
+    from grading.reports.register import DEFAULT_FORMATS
+    from grading.reports.status_list import PLACEHOLDER_PUBLISH_URL
     from grading.reports.workers import RenderResult
 
     course = Course.open(course_dir, workers=workers, db_url=db_url, scheduler=scheduler)
@@ -107,6 +125,8 @@ def report_cmd(
             pdf=not no_pdf,
             engine=engine,
             on_done=tick,
+            publish_url=publish_url or PLACEHOLDER_PUBLISH_URL,
+            formats=formats or DEFAULT_FORMATS,
         )
     pdfs = f" ({len(summary.pdfs)} also as PDF)" if summary.pdfs else ""
     seconds = summary.timings.get("render_wall_seconds", 0.0)
@@ -116,9 +136,12 @@ def report_cmd(
         f"({seconds:.1f} s {where})"
     )
     say(f"cohort report: {summary.cohort_report}")
-    say(f"register: {summary.register_csv}, {summary.register_xlsx}")
-    say(f"portal: {summary.portal_index} (public key {summary.public_key})")
-    say(f"certificates: {len(summary.certificates)} signed under {out / 'certificates'}")
+    say(f"register: {', '.join(str(p) for p in summary.register_files)}")
+    printed = f", {len(summary.certificate_pdfs)} printable PDFs" if summary.certificate_pdfs else ""
+    say(f"certificates: {len(summary.certificates)} signed{printed} under {out / 'certificates'}")
+    say(f"public verification site (may be published): {summary.public_index}")
+    say(f"  certificates and QR codes point at {summary.publish_url} (status list {summary.status_list})")
+    say(f"HR dashboard (intranet only: scores and failures): {summary.hr_index}")
     for notice in summary.notices:
         warn(notice)
     for name, why in summary.failures.items():
@@ -130,11 +153,13 @@ def report_cmd(
 @click.command("verify")
 @click.argument("certificate_file", type=click.Path(path_type=Path))
 @click.option(
+    "--status-list",
     "--revocations",
+    "status_list",
     type=click.Path(path_type=Path),
     default=None,
-    help="Signed revocation list, or the portal folder holding it "
-    "[default: the portal/ beside the certificate's folder].",
+    help="A copy of the signed status list, or of the public site holding it [default: the public/ "
+    "beside the certificate's folder, else the list's URL named in the certificate].",
 )
 @click.option(
     "--trust",
@@ -161,7 +186,7 @@ def report_cmd(
 @reports_errors
 def verify_cmd(
     certificate_file: Path,
-    revocations: Path | None,
+    status_list: Path | None,
     trust: tuple[Path, ...],
     course_dir: Path | None,
     today: datetime.datetime | None,
@@ -178,7 +203,7 @@ def verify_cmd(
             certificate_file,
             today=today.date() if today else None,
             trust=list(trust),
-            revocations=revocations,
+            status_list=status_list,
             course_dir=course_dir,
         )
     except NoTrustedKey as exc:
@@ -232,7 +257,7 @@ def demo_cmd(trainees: int, out: Path, workers: int) -> None:
     graded = sum(o.status == GradingStatus.GRADED for o in result.outcomes)
     say(f"graded {graded}/{len(result.outcomes)} submissions; decisions: {result.decisions}")
     say(f"course and gradebook: {result.course.root}")
-    for name in ("reports", "portal/index.html", "register.csv", "certificates"):
+    for name in ("reports", "public/index.html", "hr/index.html", "register.csv", "certificates"):
         if (out / name).exists():
             say(f"{name}: {out / name}")
     say(f"demo finished in {time.perf_counter() - start:.0f} s")

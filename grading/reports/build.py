@@ -1,16 +1,19 @@
 """`generate_reports`: everything `cmacademy report` writes, reports rendered in parallel.
 
-Layout under ``out``::
+Layout under ``out`` (`grading.reports.layout`)::
 
     reports/<exam>/<trainee>.html (.pdf)   qualification report per trainee
     reports/cohort-<exam>.html (.pdf)       cohort report for trainers
-    certificates/<certificate id>.json     signed credentials
-    register.csv, register.xlsx            HR register
-    portal/index.html, portal/trainees/    HR portal; portal/public_key.pem, portal/revocations.json
+    certificates/<id>.json, <id>.pdf       signed credentials, printable certificates
+    register.csv (.xlsx, .jsonl)           HR register
+    public/                                the verification site that may be published
+                                           (status/revocation.json: the signed status list)
+    hr/                                    the internal HR dashboard, with copies of the reports,
+                                           certificates and register it links to
 
 Reports are rendered by `grading.reports.workers` on a local pool of worker processes, or on
-the workers of a Dask cluster (the course's settings say which). The register, portal and certificates cover every decision of the course (all
-exams), so one ``out`` can collect the reports of several exams.
+the workers of a Dask cluster (the course's settings say which). The register, both sites and the
+certificates cover every decision of the course (all exams), so one ``out`` can collect the reports of several exams.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import datetime as dt
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,34 +33,37 @@ from grading.pipeline.audit import verify_trail
 from grading.pipeline.course import Course
 from grading.pipeline.lock import exclusive
 from grading.pipeline.records import open_engine, session
-from grading.reports import certificates, portal, register
-from grading.reports.data import (
-    CohortResults,
-    decision_records,
-    gather,
-    issued_certificate_ids,
-    revoked_certificate_ids,
-)
+from grading.reports import register
+from grading.reports.data import CohortResults, gather
 from grading.reports.errors import ReportError
+from grading.reports.layout import OLD_PORTAL_DIR, PUBLIC_DIR, REPORTS_DIR
 from grading.reports.messages import DEFAULT_LANGUAGE, Messages
+from grading.reports.publish import Publishing, publish
 from grading.reports.render import (
     COHORT_TEMPLATE,
     PDF_HINT,
     TRAINEE_TEMPLATE,
     find_chromium,
 )
+from grading.reports.status_list import PLACEHOLDER_PUBLISH_URL, is_placeholder, publish_base
 from grading.reports.workers import RenderJob, RenderResult, run_render_jobs
 from grading.scheme import Scheme, load_scheme
-from grading.signing import fingerprint, load_or_create_key, public_pem, signing_key_path
+from grading.signing import load_or_create_key, signing_key_path
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from distributed import Client
 
-REPORTS_DIR: Final = "reports"
 #: Job name of the cohort report (a trainee id cannot start with "#").
 COHORT_JOB: Final = "#cohort"
-CERTIFICATES_DIR: Final = "certificates"
+OLD_PORTAL_NOTICE: Final = (
+    "{path}: left by an earlier version, it lists failed staff and scores; delete it and never "
+    "publish it. Publish {public} instead."
+)
+PLACEHOLDER_NOTICE: Final = (
+    "certificates point at the placeholder {url}; pass --publish-url with the address where "
+    "{public} will be served before handing certificates out."
+)
 FONT_HINT: Final = (
     "Chinese chart labels need a CJK font; install one (Debian: `sudo apt-get install fonts-noto-cjk`). "
     "Charts are labelled in English until then."
@@ -74,11 +80,24 @@ class ReportSummary:
     """PDFs of the trainee reports."""
     cohort_report: Path | None = None
     cohort_pdf: Path | None = None
-    register_csv: Path | None = None
-    register_xlsx: Path | None = None
-    portal_index: Path | None = None
+    register_files: list[Path] = field(default_factory=list)
+    """The register in each format asked for (CSV first)."""
+    public_index: Path | None = None
+    """The public verification site's start page."""
+    hr_index: Path | None = None
+    """The HR dashboard's start page."""
+    publish_url: str = ""
+    """The public site's base URL the certificates and their QR codes point at."""
+    status_list: Path | None = None
     certificates: list[Path] = field(default_factory=list)
+    certificate_pdfs: list[Path] = field(default_factory=list)
     public_key: Path | None = None
+
+    @property
+    def register_csv(self) -> Path | None:
+        """The register as CSV (always written)."""
+        return next((p for p in self.register_files if p.suffix == ".csv"), None)
+
     notices: list[str] = field(default_factory=list)
     """One line each: how to enable what was skipped (PDF, Chinese chart labels)."""
     failures: dict[str, str] = field(default_factory=dict)
@@ -104,8 +123,10 @@ def generate_reports(
     pdf: bool = True,
     engine: str = "",
     on_done: Callable[[RenderResult, int, int], None] | None = None,
+    publish_url: str = PLACEHOLDER_PUBLISH_URL,
+    formats: Sequence[str] = register.DEFAULT_FORMATS,
 ) -> ReportSummary:
-    """Write the reports of ``exam``, the certificates, the register and the portal under ``out``.
+    """Write the reports of ``exam``, the certificates, the register and both sites under ``out``.
 
     Args:
         course: the course; its settings give the gradebook, the workers rendering reports, and
@@ -119,12 +140,17 @@ def generate_reports(
         pdf: also print PDFs when a Chromium is available.
         engine: papermill engine ('' for the in-process engine, ``nbclient`` for a kernel each).
         on_done: called after each report with (result, done, total).
+        publish_url: where ``out/public`` will be served; certificates, their status entries and
+            QR codes point there.
+        formats: register formats besides CSV (``xlsx``, ``jsonl``); CSV is always written.
 
     Raises:
-        ReportError: bad arguments, nothing to report, or a refused signing key location.
+        ReportError: bad arguments (a bad --publish-url or format), nothing to report, or a
+            refused signing key location.
         ClusterError: the scheduler cannot be reached or a worker cannot see the folders.
     """
     Messages.for_language(lang)
+    publishing = Publishing(publish_base(publish_url), register.check_formats(formats))
     scheduler, workers = course.settings.scheduler, course.settings.workers
     if scheduler is not None:
         cluster.parse_address(scheduler)
@@ -139,7 +165,7 @@ def generate_reports(
         raise ReportError(f"{out}: exists and is not a folder; choose an output folder for --out.")
     key = load_or_create_key(signing_key_path(signing_key), published=out)
     with exclusive(course, exam, "report"):
-        return _generate(course, exam, out, scheme, key, lang, today, pdf, engine, on_done)
+        return _generate(course, exam, out, scheme, key, lang, today, pdf, engine, on_done, publishing)
 
 
 def _generate(
@@ -153,6 +179,7 @@ def _generate(
     pdf: bool,
     engine: str,
     on_done: Callable[[RenderResult, int, int], None] | None,
+    publishing: Publishing,
 ) -> ReportSummary:
     msg = Messages.for_language(lang)
     level = scheme.level_for_exam(exam)
@@ -167,7 +194,20 @@ def _generate(
         summary.notices.append(FONT_HINT)
     plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
     _render(course, plan, summary, on_done)
-    _publish(course, out, summary, scheme, key, msg, today)
+    done = publish(course, out, scheme, key, msg, today, publishing, chromium or "")
+    summary.certificates, summary.certificate_pdfs = done.certificates, done.certificate_pdfs
+    summary.register_files, summary.status_list = done.register_files, done.status_list
+    summary.public_index, summary.hr_index, summary.public_key = (
+        done.public_index,
+        done.hr_index,
+        done.public_key,
+    )
+    summary.publish_url = publishing.base
+    summary.failures.update(done.failures)
+    if is_placeholder(publishing.base):
+        summary.notices.append(PLACEHOLDER_NOTICE.format(url=publishing.base, public=out / PUBLIC_DIR))
+    if (out / OLD_PORTAL_DIR).is_dir():
+        summary.notices.append(OLD_PORTAL_NOTICE.format(path=out / OLD_PORTAL_DIR, public=out / PUBLIC_DIR))
     return summary
 
 
@@ -231,35 +271,6 @@ def _render(
         results = run_render_jobs(jobs, course.settings.workers, scratch, on_done, client)
         summary.timings["render_wall_seconds"] = time.perf_counter() - started
     _collect(summary, results)
-
-
-def _publish(
-    course: Course,
-    out: Path,
-    summary: ReportSummary,
-    scheme: Scheme,
-    key: Ed25519PrivateKey,
-    msg: Messages,
-    today: dt.date,
-) -> None:
-    """Write the certificates, the signed revocation list, the register and the portal."""
-    url = course.db_url
-    level_of = {lv.id: lv for lv in scheme.levels}
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    records = decision_records(url, level_of)
-    summary.certificates = certificates.write_certificates(records, out / CERTIFICATES_DIR, scheme, key, now)
-    portal_dir = out / certificates.PORTAL_DIR
-    revoked = revoked_certificate_ids(records, issued_certificate_ids(url))
-    certificates.write_revocations(revoked, portal_dir / certificates.REVOCATIONS_FILE, scheme, key, now)
-    rows = register.register_rows(records, scheme, msg.lang, today)
-    summary.register_csv = register.write_csv(rows, out / register.CSV_FILE, msg)
-    summary.register_xlsx = register.write_xlsx(rows, out / register.XLSX_FILE, msg)
-    entries = portal.portal_entries(records, scheme, msg.lang, today, out)
-    public = key.public_key()
-    summary.portal_index = portal.write_portal(
-        portal_dir, entries, msg, today, public_pem(public), fingerprint(public)
-    )
-    summary.public_key = portal_dir / certificates.PUBLIC_KEY_FILE
 
 
 def _check_render_workers(client: Client, scratch: Path, out: Path, jobs: list[RenderJob]) -> None:

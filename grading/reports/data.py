@@ -15,93 +15,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from grading.certification.similarity import similar_reports
+from grading.reports.decisions import CompetencyScore as CompetencyScore
+from grading.reports.decisions import DecisionRecord, decision_records
+from grading.reports.decisions import issued_certificate_ids as issued_certificate_ids
+from grading.reports.decisions import revoked_certificate_ids as revoked_certificate_ids
 from grading.reports.errors import ReportError
 from grading.scheme import Level
-from grading.status import CertificateStatus, DecisionStatus
 
 if TYPE_CHECKING:
     from grading.pipeline.course import Course
-
-# Decisions as `grading.certification.certify` records them. Not imported from there: report workers import
-# this module, and grading.certification.certify pulls in nbgrader, which a worker never needs.
-#: Register statuses, in the order the portal's filter lists them.
 
 OUTCOME_RIGHT: Final = "right"
 OUTCOME_PARTIAL: Final = "partial"
 OUTCOME_WRONG: Final = "wrong"
 OUTCOME_UNGRADED: Final = "ungraded"
 
-_TITLE: Final = re.compile(r"^#+\s*第\s*\d+\s*题（[^）]*）\s*(?P<title>.+?)\s*$", re.MULTILINE)
+#: A question's heading: ``### 第 1 题（2 分）ABC 分层`` or ``## 六、客户评价报告（人工评分，10 分）``.
+_TITLE: Final = re.compile(
+    r"^#+\s*(?:第\s*\d+\s*题（[^）]*）\s*(?P<title>.+?)|[一二三四五六七八九十]+、\s*(?P<part>[^（(]+?)\s*(?:[（(].*)?)\s*$",
+    re.MULTILINE,
+)
 
 
 class ReportDataError(ReportError):
     """The gradebook has nothing to report on."""
-
-
-@dataclass(frozen=True)
-class CompetencyScore:
-    """One competency's points for one trainee."""
-
-    competency: str
-    """Scheme competency id."""
-    score: float
-    """Points earned."""
-    max_score: float
-    """Points available."""
-    passed: bool
-    """Whether the competency minimum is met."""
-
-    @property
-    def share(self) -> float:
-        """Points earned as a share of the points available."""
-        return self.score / self.max_score if self.max_score else 0.0
-
-
-@dataclass(frozen=True)
-class DecisionRecord:
-    """A certification decision with the trainee's roster fields."""
-
-    exam: str
-    """Exam id."""
-    trainee: str
-    """Trainee id."""
-    name: str
-    """Trainee's name."""
-    org_unit: str
-    """Trainee's org unit."""
-    status: str
-    """Decision: certified, failed or pending."""
-    level: str
-    """Scheme level id."""
-    score: float | None
-    """Overall points (None before any grade)."""
-    max_score: float
-    """Overall points available."""
-    competencies: tuple[CompetencyScore, ...]
-    """Points per competency, in blueprint order."""
-    certificate_id: str | None = None
-    """Certificate id when certified."""
-    issued_on: dt.date | None = None
-    """Issue date of the certificate."""
-    expires_on: dt.date | None = None
-    """Expiry date of the certificate (valid through the day before it)."""
-    revoked: bool = False
-    """Whether the certificate has been revoked."""
-
-    def certificate_status(self, today: dt.date) -> str:
-        """Register status on ``today``: valid, expired, revoked, pending or failed."""
-        if self.status != DecisionStatus.CERTIFIED:
-            return self.status
-        if self.revoked:
-            return CertificateStatus.REVOKED
-        if self.expires_on is not None and today > self.expires_on:
-            return CertificateStatus.EXPIRED
-        return CertificateStatus.VALID
-
-    @property
-    def share(self) -> float:
-        """Overall points as a share of the points available."""
-        return (self.score or 0.0) / self.max_score if self.max_score else 0.0
 
 
 @dataclass(frozen=True)
@@ -152,13 +89,7 @@ class TraineeResult:
     def from_json(cls, text: str) -> TraineeResult:
         """Parse what `to_json` wrote."""
         data = json.loads(text)
-        d = data["decision"]
-        decision = DecisionRecord(
-            **{k: v for k, v in d.items() if k not in ("competencies", "issued_on", "expires_on")},
-            competencies=tuple(CompetencyScore(**c) for c in d["competencies"]),
-            issued_on=_date(d["issued_on"]),
-            expires_on=_date(d["expires_on"]),
-        )
+        decision = DecisionRecord.from_dict(data["decision"])
         return cls(
             decision=decision,
             questions=tuple(QuestionResult(**q) for q in data["questions"]),
@@ -219,94 +150,27 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
+def question_titles(notebook: Path, questions: list[str] | None = None) -> dict[str, str]:
+    """Question id -> heading (``ABC 分层``) from an exam notebook's ``<question>-text`` cells.
 
-
-def decision_records(
-    db_url: str, level_of: dict[str, Level], exam: str | None = None
-) -> list[DecisionRecord]:
-    """Every decision (of ``exam``, or of all exams) with its trainee's roster fields.
-
-    Args:
-        db_url: gradebook URL.
-        level_of: scheme level id -> level (for competency order).
-        exam: only this exam's decisions when given.
+    A cell id may be a question id's prefix (``q13-text`` for ``q13_evaluation_report``); give
+    ``questions`` to map such cells to the full ids.
     """
-    from grading.pipeline.records import Decision, Trainee, open_engine, session
-
-    engine = open_engine(db_url)
-    records = []
-    with session(engine) as s:
-        query = s.query(Decision, Trainee).join(Trainee, Trainee.id == Decision.trainee, isouter=True)
-        if exam is not None:
-            query = query.filter(Decision.exam == exam)
-        for d, t in query:
-            comps = json.loads(d.competencies or "{}")
-            level = level_of.get(d.level)
-            order = list(level.points_by_competency()) if level else sorted(comps)
-            records.append(
-                DecisionRecord(
-                    exam=d.exam,
-                    trainee=d.trainee,
-                    name=t.name if t else d.trainee,
-                    org_unit=t.org_unit if t else "",
-                    status=d.status,
-                    level=d.level,
-                    score=d.score,
-                    max_score=d.max_score,
-                    competencies=tuple(
-                        CompetencyScore(c, comps[c]["score"], comps[c]["max"], bool(comps[c]["passed"]))
-                        for c in order
-                        if c in comps
-                    ),
-                    certificate_id=d.certificate_id,
-                    issued_on=_day(d.issued_on),
-                    expires_on=_day(d.expires_on),
-                    revoked=bool(d.revoked),
-                )
-            )
-    engine.dispose()
-    return sorted(records, key=lambda r: (r.exam, r.trainee))
-
-
-def issued_certificate_ids(db_url: str) -> set[str]:
-    """Every certificate id the audit trail records as issued or revoked, current or not."""
-    from grading.pipeline.records import AuditEntry, open_engine, session
-
-    engine = open_engine(db_url)
-    ids: set[str] = set()
-    with session(engine) as s:
-        for (details,) in s.query(AuditEntry.details).filter(
-            AuditEntry.action.in_(("decision", "decision_changed", "revoke", "reinstate"))
-        ):
-            data = json.loads(details or "{}")
-            found = (data.get("decision") or {}).get("certificate_id") or data.get("certificate_id")
-            if found:
-                ids.add(str(found))
-    engine.dispose()
-    return ids
-
-
-def revoked_certificate_ids(records: list[DecisionRecord], issued: set[str]) -> list[str]:
-    """Certificates no longer good: revoked, or issued once and no longer held by a decision."""
-    held = {r.certificate_id for r in records if r.certificate_id and r.status == DecisionStatus.CERTIFIED}
-    revoked = {r.certificate_id for r in records if r.certificate_id and r.revoked}
-    return sorted(revoked | (issued - held))
-
-
-def question_titles(notebook: Path) -> dict[str, str]:
-    """Question id -> heading (``ABC 分层``) from an exam notebook's ``<question>-text`` cells."""
     import nbformat
 
-    titles: dict[str, str] = {}
+    found: dict[str, str] = {}
     if not notebook.is_file():
-        return titles
+        return found
     for cell in nbformat.read(notebook, as_version=4).cells:
         cell_id = str(cell.get("id", ""))
         match = _TITLE.search(cell.source) if cell.cell_type == "markdown" else None
         if cell_id.endswith("-text") and match:
-            titles[cell_id.removesuffix("-text")] = match["title"]
+            found[cell_id.removesuffix("-text")] = match["title"] or match["part"]
+    titles = dict(found)
+    for question in questions or []:
+        prefix = next((key for key in found if question.startswith(f"{key}_")), None)
+        if question not in titles and prefix is not None:
+            titles[question] = found[prefix]
     return titles
 
 
@@ -368,7 +232,9 @@ def gather(
             f"--course {course.root}` first."
         )
     grades, days = question_grades(url, exam)
-    titles = question_titles(course.source(exam) / f"{exam}.ipynb")
+    titles = question_titles(
+        course.source(exam) / f"{exam}.ipynb", [item.question for item in level.blueprint]
+    )
     role, strata = variant_strata(course, exam, [d.trainee for d in decisions])
     results = []
     for d in decisions:

@@ -6,7 +6,7 @@ from casebank.errors import CmAcademyError
 
 
 class ReportError(CmAcademyError):
-    """Reports, register, portal or certificates cannot be produced or checked."""
+    """Reports, register, sites or certificates cannot be produced or checked."""
 
 
 class RenderError(ReportError):

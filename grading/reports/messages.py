@@ -1,4 +1,4 @@
-"""The message catalogue: every fixed text of reports, register and portal, in zh-CN and English.
+"""The message catalogue: every fixed text of reports, register and sites, in zh-CN and English.
 
 Texts are looked up by key (`Messages.text`); names that are data (competencies, levels) come
 from the scheme. A test checks that both languages define the same keys and placeholders.
@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import Final
 
 from grading.reports.errors import ReportError
+from grading.reports.messages_sites import SITE_TEXTS
 
 LANGUAGES: Final = ("zh", "en")
 DEFAULT_LANGUAGE: Final = "zh"
 HTML_LANG: Final = {"zh": "zh-CN", "en": "en"}
 
-CATALOGUE: Final[dict[str, dict[str, str]]] = {
+REPORT_TEXTS: Final[dict[str, dict[str, str]]] = {
     "zh": {
         # trainee report
         "report.title": "客户经理资格认证报告",
@@ -117,32 +118,23 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "flag.hard": "过难",
         "flag.constant": "无人差异",
         # register
-        "register.trainee_id": "学员编号",
+        "register.employee_no": "员工编号",
         "register.name": "姓名",
+        "register.email": "邮箱",
         "register.org_unit": "所属机构",
         "register.exam": "考试",
         "register.level": "认证级别",
-        "register.status": "状态",
+        "register.decision": "认证结论",
+        "register.decision_reason": "结论原因",
+        "register.score": "得分",
+        "register.max_score": "满分",
+        "register.status": "证书状态",
         "register.issued_on": "发证日期",
         "register.expires_on": "有效期至",
         "register.certificate_id": "证书编号",
+        "register.revoked_on": "撤销日期",
+        "register.revocation_reason": "撤销原因",
         "register.sheet": "证书登记",
-        # portal
-        "portal.title": "客户经理证书查询",
-        "portal.as_of": "数据截至 {as_of}",
-        "portal.search": "搜索姓名、编号或证书编号",
-        "portal.all": "全部",
-        "portal.expiring": "90 天内到期",
-        "portal.shown": "显示 {shown} / {total} 条",
-        "portal.report": "报告",
-        "portal.open_report": "查看报告",
-        "portal.public_key": "证书签名公钥（Ed25519）",
-        "portal.public_key_note": "证书以此公钥验证签名：cmacademy verify 证书文件 --revocations portal/",
-        "portal.fingerprint": "公钥指纹",
-        "portal.revocations": "撤销清单",
-        "portal.back": "返回证书查询",
-        "portal.no_report": "尚无报告",
-        "portal.score": "得分",
     },
     "en": {
         "report.title": "Qualification report",
@@ -245,32 +237,29 @@ CATALOGUE: Final[dict[str, dict[str, str]]] = {
         "flag.easy": "too easy",
         "flag.hard": "too hard",
         "flag.constant": "no variance",
-        "register.trainee_id": "trainee_id",
+        "register.employee_no": "employee_no",
         "register.name": "name",
+        "register.email": "email",
         "register.org_unit": "org_unit",
         "register.exam": "exam",
         "register.level": "level",
+        "register.decision": "decision",
+        "register.decision_reason": "decision_reason",
+        "register.score": "score",
+        "register.max_score": "max_score",
         "register.status": "status",
         "register.issued_on": "issued_on",
         "register.expires_on": "expires_on",
         "register.certificate_id": "certificate_id",
+        "register.revoked_on": "revoked_on",
+        "register.revocation_reason": "revocation_reason",
         "register.sheet": "Certificates",
-        "portal.title": "Customer manager certificates",
-        "portal.as_of": "As of {as_of}",
-        "portal.search": "Search name, id or certificate id",
-        "portal.all": "All",
-        "portal.expiring": "Expiring within 90 days",
-        "portal.shown": "Showing {shown} of {total}",
-        "portal.report": "Report",
-        "portal.open_report": "Open report",
-        "portal.public_key": "Certificate signing key (Ed25519, public)",
-        "portal.public_key_note": "Certificates verify against this key: cmacademy verify FILE --revocations portal/",
-        "portal.fingerprint": "Key fingerprint",
-        "portal.revocations": "Revocation list",
-        "portal.back": "Back to the certificates",
-        "portal.no_report": "no report yet",
-        "portal.score": "Score",
     },
+}
+
+
+CATALOGUE: Final[dict[str, dict[str, str]]] = {
+    lang: {**REPORT_TEXTS[lang], **SITE_TEXTS[lang]} for lang in LANGUAGES
 }
 
 

@@ -20,7 +20,7 @@ def test_both_languages_have_the_same_keys_and_placeholders() -> None:
 
 
 def test_texts_are_filled_in() -> None:
-    assert Messages.for_language("en").text("portal.shown", shown=3, total=10) == "Showing 3 of 10"
+    assert Messages.for_language("en").text("hr.shown", shown=3, total=10) == "Showing 3 of 10"
     assert Messages.for_language("zh").html_lang == "zh-CN"
 
 

@@ -21,9 +21,10 @@ import pytest
 from grading.reports.errors import ReportError
 from grading.reports.messages import Messages
 from grading.reports.pdf import ChromiumPrinter
-from grading.reports.portal import write_portal
+from grading.reports.public_site import write_public_site
 from grading.reports.register import RegisterRow, write_csv, write_xlsx
 from grading.reports.render import find_chromium, write_text
+from grading.scheme import load_scheme
 
 TINY_FS = "size=64k"
 TOO_BIG = "报" * 100_000  # 300 kB of UTF-8, more than the tiny file system holds
@@ -70,7 +71,12 @@ def refused(write: Callable[[], object]) -> str:
 
 def register_rows() -> list[RegisterRow]:
     day = dt.date(2026, 1, 15)
-    return [RegisterRow("t1", "张三", "杭州分行", "assoc", "初级", "valid", day, day, "CMA-1")]
+    return [
+        RegisterRow(
+            "t1", "张三", "t1@bank.example", "杭州分行", "初级客户经理认证考试", "assoc", "初级", "certified",
+            "总分 90%", 30.0, 34.0, "valid", day, day, "CMA-1", None, "",
+        )
+    ]  # fmt: skip
 
 
 def test_read_only_folder_names_the_path_and_the_reason(read_only: Path) -> None:
@@ -100,12 +106,16 @@ def test_full_disk_keeps_the_old_file_and_leaves_no_temporary_file(full: Path) -
     assert (full / "old.html").read_text(encoding="utf-8") == OLD
 
 
-def test_portal_on_a_full_disk_leaves_no_temporary_file(full: Path) -> None:
+def test_public_site_on_a_full_disk_leaves_no_temporary_file(full: Path) -> None:
     msg = Messages.for_language("zh")
-    portal = full / "portal"
-    message = refused(lambda: write_portal(portal, [], msg, dt.date(2026, 1, 15), TOO_BIG, "SHA256:00"))
+    public = full / "public"
+    key = (TOO_BIG, "SHA256:00", "did:key:z6Mk")
+    base = "https://certificates.example.invalid/"
+    message = refused(
+        lambda: write_public_site(public, [], msg, load_scheme(), base, dt.date(2026, 1, 15), key)
+    )
     assert "no space left on device" in message
-    assert [p.name for p in portal.rglob("*")] == []
+    assert not [p for p in public.rglob("*") if p.is_file() and p.name.endswith(".tmp")]
 
 
 def test_new_file_has_the_usual_mode(tmp_path: Path) -> None:

