@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages cm-academy needs: bubblewrap (the sandbox every submission's kernel runs in),
 # util-linux (setpriv, runuser), the PostgreSQL server (a throwaway server is started by the
-# tests), Chromium (PDF reports; the portal's browser tests) and a font with Chinese glyphs
-# (charts and PDFs). Installs only what is missing; needs root (or sudo) for apt-get.
+# tests), Chromium (PDF reports; the browser tests of the public site and HR dashboard), a font
+# with Chinese glyphs (charts and PDFs), and for the printable certificates' tests zbar-tools
+# (zbarimg decodes the QR code) and poppler-utils (pdftoppm, pdftotext, pdfinfo read the PDF).
+# Installs only what is missing; needs root (or sudo) for apt-get.
 set -euo pipefail
 
 need=()
@@ -11,6 +13,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 { command -v runuser && command -v setpriv; } >/dev/null 2>&1 || need+=(util-linux)
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
+command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
+{ command -v pdftoppm && command -v pdftotext; } >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
     echo "system packages: all present"

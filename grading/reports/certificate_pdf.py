@@ -1,5 +1,8 @@
 """A printable one-page certificate per certified holder (``certificates/<id>.pdf``).
 
+Revoked certificates get none (an earlier run's PDF of one is removed): the paper would travel
+as proof of something withdrawn. Expired ones keep theirs; the QR code says they expired.
+
 The page (A4 landscape) names the holder, the level, the validity, the certificate id and the
 issuing body, in the report language, and carries a QR code (`segno`, error correction level M)
 holding the certificate's page on the public verification site, so that anyone holding the
@@ -22,22 +25,24 @@ from grading.reports.site import esc
 from grading.scheme import Scheme
 
 #: QR modules drawn per CSS pixel, and the quiet zone around the code (modules).
-QR_SCALE: Final = 5
+QR_SCALE: Final = 3
 QR_BORDER: Final = 4
 QR_ERROR_LEVEL: Final = "m"
 
 STYLE: Final = """
 @page { size: A4 landscape; margin: 0; }
 html, body { margin: 0; padding: 0; }
+p { margin: 1mm 0; }
 body { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif; color: #102a43; }
-.sheet { box-sizing: border-box; width: 297mm; height: 209mm; padding: 14mm; overflow: hidden; }
-.frame { box-sizing: border-box; height: 100%; border: 3mm double #1565c0; padding: 12mm 18mm;
+.sheet { box-sizing: border-box; width: 297mm; height: 209mm; padding: 10mm; overflow: hidden; }
+.frame { box-sizing: border-box; height: 100%; border: 3mm double #1565c0; padding: 8mm 16mm 6mm;
   display: flex; flex-direction: column; align-items: center; text-align: center; }
-h1 { font-size: 30pt; letter-spacing: 0.2em; margin: 2mm 0 8mm; }
+h1 { font-size: 30pt; margin: 4mm 0 6mm; }
+:lang(zh-CN) h1 { letter-spacing: 0.2em; }
 .lead { font-size: 14pt; margin: 2mm 0; }
 .holder { font-size: 30pt; font-weight: 700; margin: 4mm 0; border-bottom: 1px solid #829ab1; padding: 0 12mm 2mm; }
 .level { font-size: 22pt; font-weight: 700; color: #1565c0; margin: 4mm 0 1mm; }
-.level-en { font-size: 12pt; color: #52606d; margin-bottom: 6mm; }
+.level-en { font-size: 12pt; color: #52606d; margin: 0 0 4mm; }
 .bottom { margin-top: auto; width: 100%; display: flex; justify-content: space-between; align-items: flex-end; }
 .facts { text-align: left; font-size: 11.5pt; line-height: 1.8; }
 .qr { text-align: center; font-size: 9pt; color: #52606d; }
@@ -59,6 +64,7 @@ def certificate_html(record: DecisionRecord, msg: Messages, scheme: Scheme, base
     level_line = f"{level.name_zh}{t('cert.level')}" if msg.lang == "zh" else level.name_en
     second = level.name_en if msg.lang == "zh" else level.name_zh
     validity = t("cert.valid_range", start=record.issued_on, end=record.expires_on)
+    colon = "：" if msg.lang == "zh" else ": "
     return (
         f'<!DOCTYPE html>\n<html lang="{msg.html_lang}"><head><meta charset="utf-8">'
         f"<title>{esc(t('cert.title'))} · {esc(record.name)}</title><style>{STYLE}</style></head><body>"
@@ -66,8 +72,8 @@ def certificate_html(record: DecisionRecord, msg: Messages, scheme: Scheme, base
         f'<p class="lead">{esc(t("cert.certifies"))}</p><p class="holder">{esc(record.name)}</p>'
         f'<p class="lead">{esc(t("cert.passed", scheme=scheme_name))}</p>'
         f'<p class="level">{esc(level_line)}</p><p class="level-en">{esc(second)}</p>'
-        f'<div class="bottom"><div class="facts">{esc(t("cert.id"))}：<b>{esc(record.certificate_id)}</b><br>'
-        f"{esc(t('cert.valid'))}：{esc(validity)}<br>{esc(t('cert.issuer'))}：{esc(info.body)}</div>"
+        f'<div class="bottom"><div class="facts">{esc(t("cert.id"))}{colon}<b>{esc(record.certificate_id)}</b><br>'
+        f"{esc(t('cert.valid'))}{colon}{esc(validity)}<br>{esc(t('cert.issuer'))}{colon}{esc(info.body)}</div>"
         f'<div class="qr">{qr}{esc(t("cert.scan"))}<div class="url">{esc(url)}</div></div></div>'
         "</div></div></body></html>\n"
     )
@@ -76,7 +82,7 @@ def certificate_html(record: DecisionRecord, msg: Messages, scheme: Scheme, base
 def write_certificate_pdfs(
     records: Sequence[DecisionRecord], folder: Path, msg: Messages, scheme: Scheme, base: str, chromium: str
 ) -> tuple[list[Path], dict[str, str]]:
-    """Print ``folder/<id>.pdf`` for each certificate of ``records``.
+    """Print ``folder/<id>.pdf`` for each certificate of ``records`` that is not revoked.
 
     Returns:
         (the PDFs written, certificate id -> why its PDF failed).
@@ -89,6 +95,10 @@ def write_certificate_pdfs(
 
     written: list[Path] = []
     failures: dict[str, str] = {}
+    for record in records:
+        if record.revoked:
+            (folder / f"{record.certificate_id}.pdf").unlink(missing_ok=True)
+    records = [r for r in records if not r.revoked]
     with tempfile.TemporaryDirectory(prefix="cmacademy-certificates-") as scratch:
         printer = ChromiumPrinter(chromium, Path(scratch) / "profile")
         try:

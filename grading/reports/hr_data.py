@@ -19,6 +19,8 @@ from grading.status import DecisionStatus
 #: The reasons `grading.certification.certify` records for a pending decision.
 WAITING_PREFIX: Final = "waiting for manual grading of "
 ATTENTION_PREFIX: Final = "submission needs a trainer's attention: "
+#: How certify records a prerequisite that was not met.
+PREREQUISITE_MARK: Final = "prerequisite not met: "
 #: A certificate expiring within this many days (or expired) is due for recertification.
 RECERTIFY_WITHIN_DAYS: Final = 90
 
@@ -70,6 +72,8 @@ def decision_reason(
     if below:
         joined = t("reason.list_joiner").join(below)
         parts.append(t("reason.competency", names=joined, minimum=pct(level.competency_min)))
+    if PREREQUISITE_MARK in record.why:
+        parts.append(t("reason.prerequisite", detail=record.why.split(PREREQUISITE_MARK, 1)[1]))
     return t("reason.joiner").join(parts) or record.why
 
 

@@ -102,6 +102,7 @@ SITE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "reason.manual": "待人工评分：{items}",
         "reason.attention": "提交需培训师处理：{detail}",
         "reason.revoked": "已于 {day} 撤销：{why}",
+        "reason.prerequisite": "未满足报考前提：{detail}",
         "reason.joiner": "；",
         "reason.list_joiner": "、",
         # printable certificate
@@ -206,6 +207,7 @@ SITE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "reason.manual": "waiting for manual grading: {items}",
         "reason.attention": "the submission needs a trainer: {detail}",
         "reason.revoked": "revoked on {day}: {why}",
+        "reason.prerequisite": "prerequisite not met: {detail}",
         "reason.joiner": "; ",
         "reason.list_joiner": ", ",
         "cert.title": "Customer Manager Certificate",

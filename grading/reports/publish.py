@@ -119,6 +119,9 @@ def publish(
     rows = register.register_rows(records, scheme, msg, today, titles)
     done.register_files = register.write_register(rows, out, msg, publishing.formats)
     hr = out / HR_DIR
+    for record in records:
+        if record.revoked and record.certificate_id:
+            (hr / CERTIFICATES_DIR / f"{record.certificate_id}.pdf").unlink(missing_ok=True)
     hr_site.copy_into(out, hr, [REPORTS_DIR, CERTIFICATES_DIR, *(p.name for p in done.register_files)])
     entries = hr_site.hr_entries(records, scheme, msg, hr, titles)
     done.hr_index = hr_site.write_hr_site(hr, entries, msg, scheme, today, publishing.base)

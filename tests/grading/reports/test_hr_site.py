@@ -66,7 +66,7 @@ def test_served_alone_no_link_is_broken_and_no_console_error(browser: Any, site:
                    "/register.csv", "/register.xlsx", "/trainees/t03.html"):  # fmt: skip
         assert any(url.endswith(wanted) for url in files), wanted
     assert sum(url.endswith(".json") for url in files) == 5  # every certificate
-    assert sum("/certificates/" in url and url.endswith(".pdf") for url in files) == 5
+    assert sum("/certificates/" in url and url.endswith(".pdf") for url in files) == 4  # not the revoked one
 
 
 def test_every_decision_with_its_reason_score_and_contact(dashboard: Any) -> None:
