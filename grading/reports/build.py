@@ -34,6 +34,7 @@ from grading.pipeline.course import Course
 from grading.pipeline.lock import exclusive
 from grading.pipeline.records import open_engine, session
 from grading.reports import register
+from grading.reports.cohort_sections import similar_csv, similar_list_name
 from grading.reports.data import CohortResults, gather
 from grading.reports.errors import ReportError
 from grading.reports.layout import OLD_PORTAL_DIR, PUBLIC_DIR, REPORTS_DIR
@@ -44,6 +45,7 @@ from grading.reports.render import (
     PDF_HINT,
     TRAINEE_TEMPLATE,
     find_chromium,
+    write_text,
 )
 from grading.reports.status_list import PLACEHOLDER_PUBLISH_URL, is_placeholder, publish_base
 from grading.reports.workers import RenderJob, RenderResult, run_render_jobs
@@ -194,6 +196,7 @@ def _generate(
         summary.notices.append(FONT_HINT)
     plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
     _render(course, plan, summary, on_done)
+    _write_similar_list(cohort, out / REPORTS_DIR)
     done = publish(course, out, scheme, key, msg, today, publishing, chromium or "")
     summary.certificates, summary.certificate_pdfs = done.certificates, done.certificate_pdfs
     summary.register_files, summary.status_list = done.register_files, done.status_list
@@ -209,6 +212,15 @@ def _generate(
     if (out / OLD_PORTAL_DIR).is_dir():
         summary.notices.append(OLD_PORTAL_NOTICE.format(path=out / OLD_PORTAL_DIR, public=out / PUBLIC_DIR))
     return summary
+
+
+def _write_similar_list(cohort: CohortResults, folder: Path) -> None:
+    """The full list of similar evaluation reports beside the cohort report (removed when none)."""
+    path = folder / similar_list_name(cohort.exam)
+    if cohort.similar_reports:
+        write_text(path, similar_csv(cohort))
+    else:
+        path.unlink(missing_ok=True)
 
 
 def check_trail(course: Course) -> None:

@@ -63,3 +63,28 @@ def facts(pairs: Iterable[tuple[str, str]]) -> str:
 def chart_language(msg: Messages) -> Messages:
     """The language of chart labels: the report's, or English when no font has Chinese glyphs."""
     return Messages("en") if msg.lang == "zh" and charts.cjk_font() is None else msg
+
+
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal: every character outside letters, digits and space escaped."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def page_footer(left: str, numbering: str) -> str:
+    """A ``<style>`` putting ``left`` and the page number at the foot of every printed page.
+
+    ``numbering`` holds ``{page}`` and ``{pages}`` (``第 {page} / {pages} 页``).
+    """
+    parts = []
+    for piece in numbering.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    box = "font-size: 9pt; color: #52606d; font-family: inherit;"
+    return (
+        "<style>@page { "
+        f"@bottom-left {{ content: {css_string(left)}; {box} }} "
+        f"@bottom-right {{ content: {' '.join(parts)}; {box} }} "
+        "}</style>"
+    )

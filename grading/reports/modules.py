@@ -16,18 +16,30 @@ class Module:
     """Title as in the notebook's file name."""
     title_en: str
     """English title."""
+    label_zh: str = ""
+    """Title as a person reads it, where the file name differs (no underscores)."""
 
     def title(self, lang: str) -> str:
-        """The title in ``lang`` (``zh`` or ``en``)."""
-        return self.title_zh if lang == "zh" else self.title_en
+        """The title in ``lang`` (``zh`` or ``en``) as a person reads it."""
+        return (self.label_zh or self.title_zh) if lang == "zh" else self.title_en
 
 
 MODULES: Final = (
     Module(1, "客户经理制与组织模式", "The customer-manager system and organisational models"),
     Module(2, "职能定位与权限", "Role and authority"),
     Module(3, "客户开发与信息收集", "Client acquisition and information collection"),
-    Module(4, "客户价值一_业务量RFM与ABC", "Client value I: volume, RFM and ABC tiers"),
-    Module(5, "客户价值二_盈利性CLV与钱包份额", "Client value II: profitability, CLV and share of wallet"),
+    Module(
+        4,
+        "客户价值一_业务量RFM与ABC",
+        "Client value I: volume, RFM and ABC tiers",
+        "客户价值（一）：业务量、RFM 与 ABC",
+    ),
+    Module(
+        5,
+        "客户价值二_盈利性CLV与钱包份额",
+        "Client value II: profitability, CLV and share of wallet",
+        "客户价值（二）：盈利性、CLV 与钱包份额",
+    ),
     Module(6, "重点客户选择与VIP锁定", "Key accounts and VIP lock-in"),
     Module(7, "需求分析与个性化方案", "Needs analysis and tailored solutions"),
     Module(8, "客户拜访与关系维护", "Client visits and relationship maintenance"),

@@ -76,7 +76,7 @@ def _worker_init(scratch: str) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import grading.reports.sections  # noqa: F401  (the templates' import, paid once per worker)
+    import grading.reports.cohort_sections  # noqa: F401  (the templates' imports, paid once per worker)
 
     profile = Path(scratch) / f"chromium-{os.getpid()}"
     profile.mkdir(parents=True, exist_ok=True)

@@ -19,3 +19,9 @@ def test_module_titles_are_the_curriculum_notebooks() -> None:
 
 def test_value_is_taught_in_modules_four_and_five() -> None:
     assert [m.number for m in modules_for("value")] == [4, 5]
+
+
+def test_titles_people_read_have_no_underscores() -> None:
+    for module in MODULES:
+        assert "_" not in module.title("zh") and "_" not in module.title("en")
+    assert modules_for("value")[0].title("zh") == "客户价值（一）：业务量、RFM 与 ABC"
