@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import subprocess
@@ -11,7 +12,7 @@ from typing import Final
 
 from grading.hub.config import write_hub_config
 from grading.hub.exchange import prepare_exchange
-from grading.hub.spawn import HubError, HubPlan
+from grading.hub.spawn import PRIVATE_HOME, HubError, HubPlan
 from grading.pipeline.course import Course
 
 DEFAULT_PORT: Final = 8000
@@ -88,6 +89,10 @@ def init_hub(plan: HubPlan, authenticator: str = "pam") -> Path:
         raise HubError("the hub starts each user's server as that user: run `cmacademy hub init` as root.")
     prepare_exchange(plan.exchange)
     _give_course_to(Course.open(plan.course), _account(plan.trainer, "trainer"))
+    for trainee in plan.trainees:
+        # Private now, not only when the trainee first logs in: nobody browses a home meanwhile.
+        with contextlib.suppress(KeyError):
+            Path(pwd.getpwnam(trainee).pw_dir).chmod(PRIVATE_HOME)
     return write_hub_config(plan, authenticator)
 
 

@@ -1,0 +1,306 @@
+"""The whole hub journey in a real browser: release, fetch, own variant, submit, grade, feedback.
+
+Runs as root: it creates three system users (a trainer and two trainees), builds the trainee
+environment, writes and starts the course's JupyterHub with `cmacademy hub init`, and drives
+Chromium with Playwright. Screenshots go to build/test-artifacts/hub/ (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from grading.reports.render import find_chromium
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "build" / "test-artifacts" / "hub"
+CMACADEMY = str(Path(sys.prefix) / "bin" / "cmacademy")
+TRAINER = "cmahubtr"
+TRAINEES = ("cmahuba", "cmahubb")
+EXAM = "assoc"
+ANSWER = ("q9_org_model", 'answer_q9 = "2"')
+PROBE = """import json, os, importlib.util
+def tries(f):
+    try:
+        f(); return "allowed"
+    except Exception as e:
+        return type(e).__name__
+print("PROBE" + json.dumps({
+    "grading": importlib.util.find_spec("grading") is not None,
+    "key": tries(lambda: open(%(key)r).read()),
+    "course": tries(lambda: os.listdir(%(course)r)),
+    "other_home": tries(lambda: os.listdir(%(other)r)),
+    "inbound": tries(lambda: os.listdir(%(inbound)r)),
+    "handouts": sorted(os.listdir(os.path.expanduser("~/.cmacademy/exams"))),
+}))"""
+
+
+def world_executable(path: Path) -> bool:
+    """Whether every user may run ``path`` (the trainees' servers run this interpreter)."""
+    real = path.resolve()
+    return all(p.stat().st_mode & stat.S_IXOTH for p in (real, *real.parents))
+
+
+def trainee_python() -> Path | None:
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (Path(sys.executable), Path("/usr/bin") / version):
+        if candidate.exists() and world_executable(candidate):
+            return candidate
+    return None
+
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.geteuid() != 0, reason="needs root: creates system users and starts servers as them"
+    ),
+    pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed"),
+    pytest.mark.skipif(
+        shutil.which("configurable-http-proxy") is None,
+        reason="configurable-http-proxy is not installed (scripts/install_system_deps.sh)",
+    ),
+    pytest.mark.skipif(
+        shutil.which("useradd") is None or trainee_python() is None,
+        reason="no useradd, or no Python of this version that other users may run",
+    ),
+]
+
+
+@dataclass
+class Hub:
+    url: str
+    base: Path
+    course: Path
+    exchange: Path
+    passwords: dict[str, str]
+
+
+def cli(*args: str | Path) -> str:
+    done = subprocess.run(
+        [CMACADEMY, *map(str, args)], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, f"cmacademy {' '.join(map(str, args))}:\n{done.stdout}{done.stderr}"
+    return done.stdout
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def add_user(name: str) -> str:
+    if subprocess.run(["id", name], capture_output=True, check=False).returncode != 0:
+        subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True)
+    password = secrets.token_urlsafe(12)
+    subprocess.run(["chpasswd"], input=f"{name}:{password}", text=True, check=True)
+    return password
+
+
+@pytest.fixture(scope="module")
+def hub() -> Iterator[Hub]:
+    base = Path(tempfile.mkdtemp(prefix="cmacademy-hub-"))
+    base.chmod(0o755)
+    users = (TRAINER, *TRAINEES)
+    passwords = {user: add_user(user) for user in users}
+    process: subprocess.Popen[bytes] | None = None
+    try:
+        env = dict(os.environ, PYTHON=str(trainee_python()))
+        subprocess.run(
+            ["bash", str(ROOT / "scripts" / "install_trainee_env.sh"), str(base / "trainee"), "--reuse-packages", sys.prefix],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        course = base / "course"
+        cli("course", "init", course)
+        roster = base / "roster.csv"
+        lines = ["id,name,email,org_unit"] + [
+            f"{t},学员{i},{t}@bank.example,杭州分行" for i, t in enumerate(TRAINEES)
+        ]
+        roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        cli("roster", "import", roster, "--course", course)
+        cli("release", EXAM, "--course", course)
+        port, exchange = free_port(), base / "exchange"
+        cli("hub", "init", course, "--trainer", TRAINER, "--trainee-env", base / "trainee",
+            "--exchange", exchange, "--port", str(port), "--no-start")  # fmt: skip
+        cli("hub", "publish", EXAM, "--course", course, "--exchange", exchange)
+        config = base / "course-hub" / "jupyterhub_config.py"
+        with open(base / "hub.log", "wb") as log:
+            process = subprocess.Popen(
+                [str(Path(sys.prefix) / "bin" / "jupyterhub"), "-f", str(config)],
+                cwd=config.parent, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        wait_for(f"http://127.0.0.1:{port}/hub/login", 90)
+        yield Hub(f"http://127.0.0.1:{port}", base, course, exchange, passwords)
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=60)
+        if (base / "hub.log").is_file():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(base / "hub.log", ARTIFACTS / "hub.log")
+        for user in users:
+            subprocess.run(["userdel", "-r", user], capture_output=True, check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+def login(browser: Any, hub: Hub, user: str) -> Any:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(120_000)
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", hub.passwords[user])
+    page.click("#login_submit")
+    page.wait_for_selector(".jp-LabShell")
+    return page
+
+
+def assignment_list(page: Any) -> None:
+    page.get_by_text("Nbgrader", exact=True).click()
+    page.get_by_text("Assignment List").click()
+    page.wait_for_selector("#released_assignments_list, #fetched_assignments_list")
+
+
+def run_cell(page: Any, index: int, outputs: int = 1) -> str:
+    """Run the notebook's cell ``index``; return the text of its outputs once ``outputs`` showed."""
+    page.keyboard.press("Escape")
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-OutputArea-output").nth(outputs - 1).wait_for()
+    return str(cell.locator(".jp-OutputArea").inner_text())
+
+
+def answer_index(course: Path, question: str) -> int:
+    nb = nbformat.read(course / "release" / EXAM / f"{EXAM}.ipynb", as_version=4)
+    return next(
+        i
+        for i, c in enumerate(nb.cells)
+        if c.metadata.get("nbgrader", {}).get("grade_id") == f"{question}_answer"
+    )
+
+
+def sit_exam(browser: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str, Any]]:
+    """Fetch, open, answer one question and submit; return the portfolio shown and the probe's findings."""
+    page = login(browser, hub, user)
+    try:
+        return _sit_exam(page, hub, user, other)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / f"{user}-failure.png"))
+        raise
+    finally:
+        page.close()
+
+
+def _sit_exam(page: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str, Any]]:
+    assignment_list(page)
+    page.screenshot(path=str(ARTIFACTS / f"{user}-assignment-list.png"))
+    page.locator("#released_assignments_list").get_by_role("button", name="Fetch").click()
+    page.locator("#fetched_assignments_list").get_by_text(EXAM).first.wait_for()
+    page.goto(f"{hub.url}/user/{user}/lab/tree/{EXAM}/{EXAM}.ipynb")
+    page.wait_for_selector(".jp-Notebook .jp-Cell")
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()
+    portfolio = run_cell(page, 1, outputs=2)
+    page.screenshot(path=str(ARTIFACTS / f"{user}-exam.png"))
+    key = Path(json.loads((hub.course / "cmacademy.json").read_text())["key_dir"]) / "truth.csv"
+    probe = PROBE % {
+        "key": str(key),
+        "course": str(hub.course),
+        "other": f"/home/{other}",
+        "inbound": str(hub.exchange / "cm-academy" / "inbound"),
+    }
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    page.keyboard.insert_text(probe)
+    page.keyboard.press("Shift+Enter")
+    found = page.get_by_text("PROBE{").first
+    found.wait_for()
+    findings = json.loads(str(found.inner_text()).split("PROBE", 1)[1])
+    index = answer_index(hub.course, ANSWER[0]) + 1  # the probe cell sits above it now
+    page.keyboard.press("Escape")
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(ANSWER[1])
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+s")
+    page.wait_for_timeout(1000)
+    page.goto(f"{hub.url}/user/{user}/lab")
+    page.wait_for_selector(".jp-LabShell")
+    assignment_list(page)
+    page.locator("#fetched_assignments_list").get_by_role("button", name="Submit").first.click()
+    page.locator("#submitted_assignments_list").get_by_text(EXAM).first.wait_for()
+    return portfolio, findings
+
+
+def test_trainees_sit_the_exam_on_the_hub_and_get_feedback(hub: Hub, browser: Any) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shown = {}
+    for user, other in zip(TRAINEES, reversed(TRAINEES), strict=True):
+        portfolio, findings = sit_exam(browser, hub, user, other)
+        shown[user] = portfolio
+        assert findings == {
+            "grading": False,
+            "key": "PermissionError",
+            "course": "PermissionError",
+            "other_home": "PermissionError",
+            "inbound": "PermissionError",
+            "handouts": ["assoc", "senior"],
+        }, user
+        assert user in portfolio
+    ids = [{w for w in text.split() if w.startswith("C") and w[1:].isdigit()} for text in shown.values()]
+    assert ids[0] and ids[1] and ids[0] != ids[1]
+
+    cli("hub", "collect", EXAM, "--course", hub.course, "--exchange", hub.exchange)
+    cli("grade", EXAM, "--course", hub.course)
+    cli("certify", EXAM, "--course", hub.course)
+    cli("feedback", EXAM, "--course", hub.course)
+    cli("hub", "feedback", EXAM, "--course", hub.course)
+
+    page = login(browser, hub, TRAINEES[0])
+    page.goto(f"{hub.url}/user/{TRAINEES[0]}/lab/tree/feedback/{EXAM}")
+    page.get_by_text(f"{EXAM}.html").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / f"{TRAINEES[0]}-feedback.png"))
+    page.close()
+    feedback = Path(f"/home/{TRAINEES[0]}/feedback/{EXAM}/{EXAM}.html")
+    assert feedback.stat().st_uid == Path(f"/home/{TRAINEES[0]}").stat().st_uid
+    assert "q9_org_model: 答案正确" in feedback.read_text(encoding="utf-8")
