@@ -7,8 +7,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT    ?= build/demo
+TRAINEE_ENV ?= /opt/cm-academy-trainee
 
-.PHONY: setup system-deps demo test lint format clean bank
+.PHONY: setup system-deps demo test lint format clean bank trainee-env hub
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -39,6 +40,16 @@ test: setup system-deps lint
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The trainees' environment (casebank and the curriculum, no grading), from PyPI.
+trainee-env:
+	bash scripts/install_trainee_env.sh $(TRAINEE_ENV)
+
+# make hub COURSE=DIR TRAINER=USER: the course's JupyterHub on this machine (run as root).
+hub: setup system-deps
+	@test -n "$(COURSE)" -a -n "$(TRAINER)" || { echo "usage: make hub COURSE=DIR TRAINER=USER"; exit 2; }
+	@test -x $(TRAINEE_ENV)/bin/jupyterhub-singleuser || $(MAKE) trainee-env
+	$(BIN)/cmacademy hub init $(COURSE) --trainer $(TRAINER) --trainee-env $(TRAINEE_ENV)
 
 bank: setup
 	$(BIN)/python scripts/regenerate_bank.py

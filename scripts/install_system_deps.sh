@@ -56,3 +56,4 @@ echo "system packages: installing ${need[*]}"
 with_apt_lock $SUDO apt-get -o DPkg::Lock::Timeout=60 update -qq
 with_apt_lock env DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=60 install -y -qq \
     --no-install-recommends "${need[@]}"
+install_proxy
