@@ -3,8 +3,9 @@
 # util-linux (setpriv, runuser), the PostgreSQL server (a throwaway server is started by the
 # tests), Chromium (PDF reports; the browser tests of the public site and HR dashboard), a font
 # with Chinese glyphs (charts and PDFs), and for the printable certificates' tests zbar-tools
-# (zbarimg decodes the QR code) and poppler-utils (pdftoppm, pdftotext, pdfinfo read the PDF).
-# Installs only what is missing; needs root (or sudo) for apt-get.
+# (zbarimg decodes the QR code) and poppler-utils (pdftoppm, pdftotext, pdfinfo read the PDF),
+# and Node.js with npm for configurable-http-proxy, JupyterHub's proxy (`cmacademy hub`; the
+# hub's browser test). Installs only what is missing; needs root (or sudo) for apt-get and npm.
 set -euo pipefail
 
 need=()
@@ -15,13 +16,24 @@ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>
 fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-noto-cjk)
 command -v zbarimg >/dev/null 2>&1 || need+=(zbar-tools)
 { command -v pdftoppm && command -v pdftotext; } >/dev/null 2>&1 || need+=(poppler-utils)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+install_proxy() {
+    if command -v configurable-http-proxy >/dev/null 2>&1; then
+        return 0
+    fi
+    echo "system packages: installing configurable-http-proxy (npm)"
+    $SUDO npm install --global --no-fund --no-audit configurable-http-proxy
+}
 
 if [ ${#need[@]} -eq 0 ]; then
+    install_proxy
     echo "system packages: all present"
     exit 0
 fi
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # Another apt or dpkg run (unattended upgrades, a second install) holds their locks for a while:
 # wait for it, saying so every LOCK_POLL_SECONDS (10 s), instead of failing at once.
 LOCK_WAIT_SECONDS=${LOCK_WAIT_SECONDS:-900}
