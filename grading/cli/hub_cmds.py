@@ -18,6 +18,7 @@ from grading.hub.setup import (
     plan_hub,
     start_hub,
 )
+from grading.hub.spawn import deliver_all
 from grading.pipeline.course import Course
 
 EXCHANGE_OPTION = click.option(
@@ -91,6 +92,16 @@ def init_cmd(
 def publish_cmd(exam: str, course_dir: Path, exchange: Path) -> None:
     """Put the released EXAM in the exchange for trainees to fetch."""
     say(f"published {exam} to {publish(Course.open(course_dir), exam, exchange)}")
+
+
+@hub.command("handouts")
+@COURSE_OPTION
+@reports_errors
+def handouts_cmd(course_dir: Path) -> None:
+    """Copy each trainee's exam handouts into their home now (as root; servers need no restart)."""
+    course = Course.open(course_dir)
+    delivered = deliver_all(course.root, course.trainees())
+    say(f"handouts delivered to {len(delivered)} of {len(course.trainees())} trainee(s)")
 
 
 @hub.command("collect")

@@ -116,6 +116,25 @@ def prepare_trainee_home(plan: HubPlan, user: str) -> Path:
     return home
 
 
+def deliver_all(course: Path, trainees: list[str]) -> list[str]:
+    """Copy every trainee's handouts into their home now (for servers already running).
+
+    Returns:
+        The trainees who are system users and got their handouts.
+    """
+    delivered = []
+    for trainee in trainees:
+        try:
+            account = pwd.getpwnam(trainee)
+        except KeyError:
+            continue
+        home = Path(account.pw_dir)
+        home.chmod(PRIVATE_HOME)
+        deliver_handouts(course / ".cmacademy" / "handouts", trainee, home, account.pw_uid, account.pw_gid)
+        delivered.append(trainee)
+    return delivered
+
+
 def server_settings(plan: HubPlan, user: str) -> tuple[list[str], list[str], dict[str, str]]:
     """(command, arguments, environment) of ``user``'s single-user server."""
     idle = [
