@@ -25,10 +25,14 @@ def course() -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--course-id", default=DEFAULT_COURSE_ID, show_default=True, help="nbgrader course id.")
 @click.option(
-    "--bank", "bank_dir", type=click.Path(path_type=Path), default=None, help="Case bank (default: shipped)."
+    "--bank",
+    "bank_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Exam bank (default: the course's own secret pool).",
 )
 @click.option(
-    "--key", "key_dir", type=click.Path(path_type=Path), default=None, help="Assessor key (default: shipped)."
+    "--key", "key_dir", type=click.Path(path_type=Path), default=None, help="Its assessor key (with --bank)."
 )
 @click.option(
     "--db-url", default=None, help="Gradebook URL for the course, e.g. postgresql://... (default: SQLite)."
