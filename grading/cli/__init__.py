@@ -10,7 +10,7 @@ import logging
 
 import click
 
-from grading.cli import audit_cmds, casebank_cmds, course_cmds, grade_cmds, hub_cmds, report_cmds
+from grading.cli import audit_cmds, casebank_cmds, course_cmds, grade_cmds, hr_cmds, hub_cmds, report_cmds
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +35,7 @@ for command in (
     report_cmds.report_cmd,
     report_cmds.verify_cmd,
     report_cmds.demo_cmd,
+    hr_cmds.expiring_cmd,
     hub_cmds.hub,
 ):
     main.add_command(command)

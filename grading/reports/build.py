@@ -29,12 +29,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from grading.jobs import dask as cluster
-from grading.pipeline.audit import verify_trail
 from grading.pipeline.course import Course
 from grading.pipeline.lock import exclusive
-from grading.pipeline.records import open_engine, session
 from grading.reports import register
 from grading.reports.cohort_sections import similar_csv, similar_list_name
+from grading.reports.course_check import check_trail
 from grading.reports.data import CohortResults, gather
 from grading.reports.errors import ReportError
 from grading.reports.layout import OLD_PORTAL_DIR, PUBLIC_DIR, REPORTS_DIR
@@ -221,26 +220,6 @@ def _write_similar_list(cohort: CohortResults, folder: Path) -> None:
         write_text(path, similar_csv(cohort))
     else:
         path.unlink(missing_ok=True)
-
-
-def check_trail(course: Course) -> None:
-    """Refuse to report decisions that the course's audit trail does not back.
-
-    Raises:
-        ReportError: naming every finding; nothing is rendered, signed or published.
-    """
-    engine = open_engine(course.db_url)
-    try:
-        with session(engine) as s:
-            findings = verify_trail(s)
-    finally:
-        engine.dispose()
-    if findings:
-        raise ReportError(
-            f"{course.root}: the audit trail does not back the course's records; nothing was reported, "
-            "signed or published. Restore the gradebook from a backup, or find out who changed it:\n  "
-            + "\n  ".join(str(f) for f in findings)
-        )
 
 
 @dataclass(frozen=True)

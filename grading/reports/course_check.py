@@ -1,4 +1,4 @@
-"""What a course's own records say about a certificate, once its audit trail backs them."""
+"""What a course's own records say, once its audit trail backs them: `check_trail`, `course_revocation`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from grading.pipeline.audit import verify_trail
 from grading.pipeline.course import Course
 from grading.pipeline.records import Decision, open_engine, session
+from grading.reports.errors import ReportError
 
 
 def course_revocation(course_dir: Path, certificate_id: str) -> tuple[bool | None, str]:
@@ -35,3 +36,23 @@ def course_revocation(course_dir: Path, certificate_id: str) -> tuple[bool | Non
             return False, where
     finally:
         engine.dispose()
+
+
+def check_trail(course: Course) -> None:
+    """Refuse to report decisions that the course's audit trail does not back.
+
+    Raises:
+        ReportError: naming every finding; nothing is rendered, signed or published.
+    """
+    engine = open_engine(course.db_url)
+    try:
+        with session(engine) as s:
+            findings = verify_trail(s)
+    finally:
+        engine.dispose()
+    if findings:
+        raise ReportError(
+            f"{course.root}: the audit trail does not back the course's records; nothing was reported, "
+            "signed or published. Restore the gradebook from a backup, or find out who changed it:\n  "
+            + "\n  ".join(str(f) for f in findings)
+        )
