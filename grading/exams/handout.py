@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,30 +26,31 @@ from casebank.schema import MANIFEST_FILE, TABLES, Table
 CLIENT_COLUMN: Final = "client_id"
 
 
-def _subset_csv(path: Path, clients: frozenset[str]) -> tuple[str, int]:
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    header, body = rows[0], rows[1:]
-    column = header.index(CLIENT_COLUMN)
-    body = [r for r in body if r[column] in clients]
+@lru_cache(maxsize=32)
+def _client_rows(path: Path, bank_version: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """A table's header and (client id, row) pairs, read once per bank version (jsonl: one field)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".jsonl":
+        lines = [line for line in text.splitlines() if line]
+        return [], [(str(json.loads(line)[CLIENT_COLUMN]), [line]) for line in lines]
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    column = rows[0].index(CLIENT_COLUMN)
+    return rows[0], [(row[column], row) for row in rows[1:]]
+
+
+def _subset_table(bank: CaseBank, table: Table, clients: frozenset[str]) -> tuple[str, int] | None:
+    """The table's rows about ``clients`` and their count; None for a reference table (kept whole)."""
+    if CLIENT_COLUMN not in table.column_names:
+        return None
+    header, rows = _client_rows(bank.directory / table.file, bank.version)
+    kept = [row for client, row in rows if client in clients]
+    if table.jsonl:
+        return "".join(row[0] + "\n" for row in kept), len(kept)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(body)
-    return out.getvalue(), len(body)
-
-
-def _subset_jsonl(path: Path, clients: frozenset[str]) -> tuple[str, int]:
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
-    kept = [line for line in lines if json.loads(line)[CLIENT_COLUMN] in clients]
-    return "".join(line + "\n" for line in kept), len(kept)
-
-
-def _subset_table(source: Path, table: Table, clients: frozenset[str]) -> tuple[str, int] | None:
-    """The table's rows about ``clients`` and their count; None for a reference table (kept whole)."""
-    path = source / table.file
-    if CLIENT_COLUMN not in table.column_names:
-        return None
-    return _subset_jsonl(path, clients) if table.jsonl else _subset_csv(path, clients)
+    writer.writerows(kept)
+    return out.getvalue(), len(kept)
 
 
 def write_subset_bank(bank: CaseBank, clients: frozenset[str], target: Path) -> str:
@@ -61,7 +63,7 @@ def write_subset_bank(bank: CaseBank, clients: frozenset[str], target: Path) -> 
     files: dict[str, dict[str, Any]] = {}
     for table in TABLES:
         path = target / table.file
-        subset = _subset_table(bank.directory, table, clients)
+        subset = _subset_table(bank, table, clients)
         if subset is None:
             shutil.copyfile(bank.directory / table.file, path)
             rows = int(bank.manifest["files"][table.file]["rows"])
