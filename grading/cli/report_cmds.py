@@ -260,6 +260,10 @@ def demo_cmd(trainees: int, out: Path, workers: int) -> None:
     for name in ("reports", "public/index.html", "hr/index.html", "register.csv", "certificates"):
         if (out / name).exists():
             say(f"{name}: {out / name}")
+    if result.reports is not None:
+        say(
+            f"certificates and QR codes point at {result.reports.publish_url} (set with report --publish-url)"
+        )
     say(f"demo finished in {time.perf_counter() - start:.0f} s")
 
 
