@@ -58,12 +58,10 @@ def test_init_rejects_an_exam_that_does_not_match_the_scheme(tmp_path: Path) -> 
 def test_release_refuses_to_ship_a_leak(tmp_path: Path, leak: str) -> None:
     course = init_course(tmp_path / "c")
     course.write_variants("assoc", ["t001"])
-    from nbgrader.api import Gradebook
-    from nbgrader.utils import setenv
 
-    from grading.pipeline.gradebook import tool_env
+    from grading.pipeline.gradebook import gradebook
 
-    with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:
+    with gradebook(course.db_url) as gb:
         gb.update_or_create_student("t001")
     path = course.source("assoc") / "assoc.ipynb"
     nb = nbformat.read(path, as_version=4)

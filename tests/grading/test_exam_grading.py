@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from grading.exams import EXAMS, expected_answers
 from grading.exams.simulate import right_and_wrong
 from grading.pipeline.course import Course, init_course
-from grading.pipeline.gradebook import run_nbgrader, tool_env
+from grading.pipeline.gradebook import gradebook, run_nbgrader
 from grading.pipeline.release import release
 from grading.scheme import load_scheme
 
@@ -61,9 +60,8 @@ def submit(course: Course, exam: str, trainee: str, nb: nbformat.NotebookNode) -
 def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Graded:
     exam = request.param
     course = init_course(tmp_path_factory.mktemp(f"course-{exam}") / "course")
-    from nbgrader.utils import setenv
 
-    with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:
+    with gradebook(course.db_url) as gb:
         for trainee in ("t001", "t002", "t003", "t004", "t005", "t006", "t007"):
             gb.update_or_create_student(trainee)
     released = release(course, exam)
@@ -88,7 +86,7 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     done = run_nbgrader(course.root, "autograde", exam)
     assert done.returncode == 0, done.stdout + done.stderr
     scores: dict[str, dict[str, float]] = {}
-    with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:
+    with gradebook(course.db_url) as gb:
         for submission in gb.assignment_submissions(exam):
             scores[submission.student_id] = {
                 g.name: float(g.score) for nb in submission.notebooks for g in nb.grades

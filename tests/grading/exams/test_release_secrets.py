@@ -6,11 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
-from nbgrader.utils import setenv
 
 from grading.pipeline.course import Course, init_course
-from grading.pipeline.gradebook import tool_env
+from grading.pipeline.gradebook import gradebook
 from grading.pipeline.release import ReleaseError, release
 
 EXAM = "assoc"
@@ -18,7 +16,7 @@ EXAM = "assoc"
 
 def course_with(root: Path, trainees: list[str]) -> Course:
     course = init_course(root)
-    with setenv(PATH=tool_env()["PATH"]), Gradebook(course.db_url) as gb:
+    with gradebook(course.db_url) as gb:
         for trainee in trainees:
             gb.update_or_create_student(trainee)
     return course
