@@ -12,6 +12,7 @@ canonical form, digested and compared.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 from dataclasses import dataclass
@@ -34,6 +35,13 @@ class SelfCheckError(CmAcademyError):
     """An exercise id is unknown or an answer has the wrong shape."""
 
 
+#: Verdict labels and their colours. Words, not emoji: emoji render as empty boxes where the
+#: trainee's machine lacks an emoji font, and colour alone does not reach colour-blind trainees.
+VERDICT_RIGHT: Final = ("正确", "#1a7f37")
+VERDICT_WRONG: Final = ("不正确", "#cf222e")
+VERDICT_UNANSWERED: Final = ("未作答", "#6e7781")
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of one self-check."""
@@ -44,13 +52,35 @@ class CheckResult:
     """Whether the answer was accepted."""
     message: str
     """Feedback shown to the trainee (why it is right, or what went wrong)."""
+    answered: bool = True
+    """Whether the trainee gave an answer at all (``None`` means not yet)."""
 
     def __bool__(self) -> bool:
         return self.correct
 
+    @property
+    def verdict(self) -> str:
+        """The verdict as a word: 正确, 不正确 or 未作答."""
+        return self._verdict()[0]
+
+    def _verdict(self) -> tuple[str, str]:
+        if not self.answered:
+            return VERDICT_UNANSWERED
+        return VERDICT_RIGHT if self.correct else VERDICT_WRONG
+
+    def _repr_html_(self) -> str:
+        label, colour = self._verdict()
+        return (
+            f'<div style="border-left: 4px solid {colour}; padding: 2px 8px;">'
+            f'<strong style="color: {colour};">{label}</strong>　'
+            f"<code>{html.escape(self.exercise)}</code>　{html.escape(self.message)}</div>"
+        )
+
     def _repr_markdown_(self) -> str:
-        mark = "✅" if self.correct else "❌"
-        return f"{mark} **{self.exercise}** {self.message}"
+        return f"**{self.verdict}**　`{self.exercise}`　{self.message}"
+
+    def __str__(self) -> str:
+        return f"【{self.verdict}】{self.exercise}：{self.message}"
 
 
 def _number(value: Any, decimals: int, exercise: str) -> str:
@@ -118,7 +148,8 @@ def check(exercise: str, answer: Any) -> CheckResult:
         answer: the trainee's answer; ``None`` means "not answered yet".
 
     Returns:
-        A `CheckResult`; in a notebook it displays as a ✅/❌ line with the explanation.
+        A `CheckResult`; in a notebook it displays as one line with the verdict in words and colour
+        (正确 green, 不正确 red, 未作答 grey) followed by the explanation.
 
     Raises:
         SelfCheckError: the exercise id is unknown or the answer has the wrong shape.
@@ -127,7 +158,9 @@ def check(exercise: str, answer: Any) -> CheckResult:
     if spec is None:
         raise SelfCheckError(f"unknown exercise {exercise!r}; check the id printed above the exercise.")
     if answer is None:
-        return CheckResult(exercise, False, "还没有作答：把答案填入上面的变量后重新运行本单元格。")
+        return CheckResult(
+            exercise, False, "还没有作答：把答案填入上面的变量后重新运行本单元格。", answered=False
+        )
     kind, decimals = spec["kind"], int(spec.get("decimals", 2))
     text = canonical(kind, answer, decimals=decimals, exercise=exercise)
     candidates = [text]

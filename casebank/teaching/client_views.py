@@ -33,7 +33,7 @@ CARD_FIELDS: Final = {
     "manager_id": "客户经理",
     "n_banks": "合作银行数",
     "our_bank_rank": "我行排名",
-    "wallet_disclosed_wan": "披露的年度银行业务总量(万元)",
+    "wallet_disclosed_wan": "披露的年度银行业务支出(万元)",
 }
 
 

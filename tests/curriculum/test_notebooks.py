@@ -8,10 +8,16 @@ from pathlib import Path
 import papermill as pm
 import pytest
 
+from casebank.selfcheck import CHECKS_DIR
 from tests.conftest import ROOT
 
 CURRICULUM = ROOT / "curriculum"
 NOTEBOOKS = sorted(CURRICULUM.glob("*.ipynb"))
+
+
+def has_digests(notebook: Path) -> bool:
+    """Whether the assessor side ships self-check digests for this module (``m04.json``)."""
+    return (CHECKS_DIR / f"m{notebook.name[:2]}.json").is_file()
 
 
 @pytest.mark.slow
@@ -33,5 +39,9 @@ def test_notebook_front_matter(notebook: Path) -> None:
     assert "学习目标" in first and "分钟" in first, "objectives and minutes at the top"
     assert all("id" in c for c in nb["cells"]), "stable cell ids"
     text = "".join("".join(c["source"]) for c in nb["cells"])
-    assert text.count("check(") >= 3, "at least three self-checks"
+    if has_digests(notebook):
+        assert text.count("check(") >= 3, "at least three self-checks"
+    else:
+        # Modules without digests (0 and 11) use self-assessed exercises with a folded reference answer.
+        assert text.count("<details>") >= 3, "at least three self-assessed exercises with a reference answer"
     assert "小结" in text, "a summary"

@@ -43,9 +43,10 @@ def test_jupyterlab_serves_module_one(tmp_path: Path) -> None:
                     raise
                 time.sleep(0.5)
         names = sorted(item["name"] for item in listing["content"])
-        assert names[0] == "01_客户经理制与组织模式.ipynb"
-        assert len([n for n in names if n.endswith(".ipynb")]) == 10
-        first = urllib.request.quote(f"curriculum/{names[0]}")
+        assert names[0] == "00_入门_Jupyter与pandas.ipynb"
+        assert "01_客户经理制与组织模式.ipynb" in names
+        assert len([n for n in names if n.endswith(".ipynb")]) == 12
+        first = urllib.request.quote("curriculum/01_客户经理制与组织模式.ipynb")
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/api/contents/{first}?token={token}", timeout=10
         ) as r:
