@@ -25,6 +25,7 @@ class Module:
 
 
 MODULES: Final = (
+    Module(0, "入门_Jupyter与pandas", "Primer: Jupyter and pandas", "入门：Jupyter 与 pandas"),
     Module(1, "客户经理制与组织模式", "The customer-manager system and organisational models"),
     Module(2, "职能定位与权限", "Role and authority"),
     Module(3, "客户开发与信息收集", "Client acquisition and information collection"),
@@ -45,12 +46,18 @@ MODULES: Final = (
     Module(8, "客户拜访与关系维护", "Client visits and relationship maintenance"),
     Module(9, "客户评价报告与业务建议", "Client evaluation report and recommendations"),
     Module(10, "考核激励与客户分配", "Appraisal, incentives and client allocation"),
+    Module(
+        11,
+        "授信基础_反洗钱与消保",
+        "Credit basics, KYC/AML and consumer protection",
+        "授信基础、反洗钱与消费者权益保护",
+    ),
 )
 
 #: Scheme competency id -> numbers of the modules that teach it.
 COMPETENCY_MODULES: Final[dict[str, tuple[int, ...]]] = {
     "system": (1,),
-    "role": (2,),
+    "role": (2, 11),
     "information": (3,),
     "value": (4, 5),
     "needs": (7,),
