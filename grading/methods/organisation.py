@@ -164,12 +164,14 @@ def must_escalate(category: str, severity: int) -> bool:
     return category in DECISION_CATEGORIES or severity >= SEVERITY_ESCALATE
 
 
-FOLLOW_UP_ALERT_DAYS: Final = 90
+#: Consumer-complaint rules give a decision within 15 days (extendable); the course chases any
+#: complaint still open after that (module 2).
+FOLLOW_UP_ALERT_DAYS: Final = 15
 STATUS_CLOSED: Final = "已关闭"
 
 
 def follow_up_overdue(status: str, days_open: int) -> bool:
-    """Return whether an open complaint has waited more than 90 days and must be chased.
+    """Return whether an open complaint has waited more than 15 days and must be chased.
 
     Args:
         status: the complaint's status (处理中, 已升级 or 已关闭).

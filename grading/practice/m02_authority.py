@@ -46,6 +46,10 @@ def _open_longer_than(complaints: pd.DataFrame, as_of: pd.Timestamp, *, inclusiv
     return sorted(cid for cid, status, d in rows if org.follow_up_overdue(status, d))
 
 
+#: The limit module 2 once taught by mistake; trainees who learnt it are caught by the check.
+OLD_FOLLOW_UP_DAYS: Final = 90
+
+
 def exercises(bank: CaseBank) -> list[Exercise]:
     """Return the module 2 exercises."""
     within = sorted(a.code for a in org.ACTIONS if org.within_authority(a))
@@ -64,6 +68,15 @@ def exercises(bank: CaseBank) -> list[Exercise]:
     mine = complaints[complaints["manager_id"] == FOLLOW_UP_MANAGER]
     overdue = _open_longer_than(mine, bank.as_of, inclusive=False)
     overdue_inclusive = _open_longer_than(mine, bank.as_of, inclusive=True)
+    days = (bank.as_of - mine["received_on"]).dt.days.astype(int)
+    with_closed = sorted(mine.loc[days > org.FOLLOW_UP_ALERT_DAYS, "complaint_id"].astype(str))
+    open_mine = mine[mine["status"].astype(str) != org.STATUS_CLOSED]
+    old_rule = sorted(open_mine.loc[days[open_mine.index] > OLD_FOLLOW_UP_DAYS, "complaint_id"].astype(str))
+    follow_up_slips = [
+        (overdue_inclusive, "恰好 15 天的投诉还没有超过 15 天；规则是“超过”，不含等于。"),
+        (with_closed, "已关闭的投诉不用催办：只看处理中和已升级的投诉。"),
+        (old_rule, "时限是 15 天（可依规延长），不是 90 天：超过 15 天仍未关闭就要催办。"),
+    ]
     return [
         Exercise(
             id="m02.within_authority",
@@ -156,12 +169,11 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             kind="set",
             answer=overdue,
             explanation=(
-                f"正确。客户经理 {FOLLOW_UP_MANAGER} 名下未关闭且受理超过 90 天的投诉要立即催办责任部门并回复客户。"
+                f"正确。客户经理 {FOLLOW_UP_MANAGER} 名下未关闭且受理超过 15 天（投诉处理时限）的投诉要立即催办责任部门并回复客户。"
             ),
-            hint="只看未关闭（处理中、已升级）的投诉；天数 = 数据日期 − 收到日期；“超过 90 天”不含 90 天。",
-            mistakes=[
-                (overdue_inclusive, "恰好 90 天的投诉还没有超过 90 天；规则是“超过”，不含等于。"),
-            ],
+            hint="只看未关闭（处理中、已升级）的投诉；天数 = 数据日期 − 收到日期；“超过 15 天”不含 15 天。",
+            # The typical slips that give another answer on this bank's complaints.
+            mistakes=[(wrong, why) for wrong, why in follow_up_slips if wrong != overdue],
             clients=tuple(sorted(set(mine["client_id"].astype(str)))),
         ),
     ]

@@ -103,7 +103,7 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             kind="number",
             answer=sow,
             decimals=4,
-            explanation="正确。客户披露了全年银行业务总量，钱包份额 = 我行收入 ÷ 披露的银行业务总量。",
+            explanation="正确。客户披露了年度银行业务支出（钱包），钱包份额 = 我行收入 ÷ 披露的年度银行业务支出。",
             hint="分母是客户在所有银行的业务总量（wallet_disclosed_wan），不是客户的营业收入。",
             mistakes=[
                 (

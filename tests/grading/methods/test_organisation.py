@@ -60,7 +60,7 @@ def test_must_escalate(category: str, severity: int, escalate: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("days", "status", "overdue"), [(91, "已升级", True), (90, "处理中", False), (200, "已关闭", False)]
+    ("days", "status", "overdue"), [(16, "已升级", True), (15, "处理中", False), (200, "已关闭", False)]
 )
-def test_follow_up_overdue_after_more_than_90_days(days: int, status: str, overdue: bool) -> None:
+def test_follow_up_overdue_after_more_than_15_days(days: int, status: str, overdue: bool) -> None:
     assert org.follow_up_overdue(status, days) is overdue
