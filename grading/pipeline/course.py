@@ -332,6 +332,7 @@ def init_course(
             f"{root}: directory is not empty and not a cm-academy course; choose a new directory."
         )
     exams = _check_sources(assignments)
+    root.mkdir(parents=True, exist_ok=True)
     bank_path, key_path = _course_pool(root, bank_dir, key_dir)
     settings = Settings(
         root=root,

@@ -143,8 +143,10 @@ def write_inbox(inbox: Path, source: nbformat.NotebookNode) -> None:
     (inbox / CORRUPT / EXAM / f"{EXAM}.ipynb").write_text(nbformat.writes(source)[:3000], encoding="utf-8")
 
 
-def make_course(root: Path, inbox: Path, db_url: str | None) -> Course:
-    course = init_course(root / "course", db_url=db_url)
+def make_course(root: Path, inbox: Path, db_url: str | None, like: Course | None = None) -> Course:
+    """A course with the cohort collected; ``like``'s exam pool, so that variants are the same."""
+    pool = {} if like is None else {"bank_dir": like.settings.bank_dir, "key_dir": like.settings.key_dir}
+    course = init_course(root / "course", db_url=db_url, **pool)
     import_roster(course, write_roster(root / "roster.csv", [*TRAINEES, IMPORTER, CORRUPT]))
     release(course, EXAM)
     if not inbox.exists():
@@ -169,7 +171,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory, scheduler: str, pg_url: str
     inbox = root / "inbox"
     local = make_course(root / "local", inbox, None)
     outcomes = grade_exam(local.but(workers=2), EXAM)
-    course = make_course(root / "cluster", inbox, new_database(pg_url, "dask_gradebook"))
+    course = make_course(root / "cluster", inbox, new_database(pg_url, "dask_gradebook"), like=local)
     wait_for_cluster(scheduler)
     done = subprocess.run(
         [str(BIN / "cmacademy"), "grade", EXAM, "--course", str(course.root), "--scheduler", scheduler, "--json"],
