@@ -45,6 +45,12 @@ def hub() -> None:
     show_default=True,
     help="The trainee environment (scripts/install_trainee_env.sh).",
 )
+@click.option(
+    "--assessor-env",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Environment of the trainer's server (default: this one; the trainer must be able to run it).",
+)
 @EXCHANGE_OPTION
 @click.option(
     "--hub-dir", type=click.Path(path_type=Path), default=None, help="The hub's folder (default: COURSE-hub)."
@@ -60,6 +66,7 @@ def init_cmd(
     course_dir: Path,
     trainer: str,
     trainee_env: Path,
+    assessor_env: Path | None,
     exchange: Path,
     hub_dir: Path | None,
     port: int,
@@ -76,6 +83,7 @@ def init_cmd(
         hub_dir=hub_dir,
         port=port,
         idle_minutes=idle_minutes,
+        assessor_env=assessor_env,
     )
     config = init_hub(plan, authenticator)
     say(f"hub for {plan.course_id} written to {config}; trainees: {len(plan.trainees)}")

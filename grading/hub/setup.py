@@ -51,8 +51,12 @@ def plan_hub(
     hub_dir: Path | None = None,
     port: int = DEFAULT_PORT,
     idle_minutes: int = DEFAULT_IDLE_MINUTES,
+    assessor_env: Path | None = None,
 ) -> HubPlan:
     """The hub for ``course``: its trainer, its roster as hub users, where everything is.
+
+    ``assessor_env`` is the environment of the trainer's server (default: this one); the trainer
+    runs its interpreter, so it must be one the trainer may execute.
 
     Raises:
         HubError: the trainer is not a system user, or the trainee environment is missing.
@@ -71,7 +75,7 @@ def plan_hub(
         trainer=trainer,
         trainees=tuple(course.trainees()),
         trainee_env=trainee_env.resolve(),
-        assessor_env=Path(sys.prefix),
+        assessor_env=(assessor_env or Path(sys.prefix)).absolute(),
         exchange=exchange.resolve(),
         hub_dir=(hub_dir or course.root.parent / f"{course.root.name}-{HUB_DIR_NAME}").resolve(),
         port=port,

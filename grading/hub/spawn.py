@@ -147,7 +147,12 @@ def server_settings(plan: HubPlan, user: str) -> tuple[list[str], list[str], dic
             "JUPYTER_CONFIG_PATH": str(trainer_config_dir(plan)),
             "PATH": f"{plan.assessor_env / 'bin'}:/usr/bin:/bin",
         }
-        return [str(plan.assessor_env / "bin" / "jupyterhub-singleuser")], idle, env
+        # nbgrader's formgrader works only on a course inside the server's root folder.
+        return (
+            [str(plan.assessor_env / "bin" / "jupyterhub-singleuser")],
+            [*idle, f"--ServerApp.root_dir={plan.course}"],
+            env,
+        )
     off = [f"--ServerApp.jpserver_extensions={name}=False" for name in TRAINER_ONLY_EXTENSIONS]
     env = {
         "JUPYTER_CONFIG_PATH": str(trainee_config_dir(plan)),

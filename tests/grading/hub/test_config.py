@@ -70,8 +70,9 @@ def test_trainees_run_the_trainee_environment_without_the_formgrader(tmp_path: P
     assert cmd == [str(tmp_path / "trainee" / "bin" / "jupyterhub-singleuser")]
     assert "--ServerApp.jpserver_extensions=nbgrader.server_extensions.formgrader=False" in args
     assert env["JUPYTER_CONFIG_PATH"].endswith("jupyter-trainee")
-    trainer_cmd, _, _ = server_settings(plan(tmp_path), "trainer1")
+    trainer_cmd, trainer_args, _ = server_settings(plan(tmp_path), "trainer1")
     assert trainer_cmd == [str(Path(sys.prefix) / "bin" / "jupyterhub-singleuser")]
+    assert f"--ServerApp.root_dir={tmp_path / 'course'}" in trainer_args
 
 
 def test_a_trainee_gets_only_their_own_handouts(tmp_path: Path) -> None:

@@ -117,12 +117,48 @@ def wait_for(url: str, seconds: float) -> None:
     raise AssertionError(f"{url} did not answer within {seconds} s")
 
 
+def assessor_env(target: Path, python: Path) -> Path:
+    """cm-academy's environment for the trainer's server, on an interpreter the trainer may run.
+
+    Unlike the trainee environment it activates this installation whole (``site.addsitedir``
+    runs its .pth files, so an editable cm-academy is importable).
+    """
+    import sysconfig
+
+    subprocess.run([str(python), "-m", "venv", "--without-pip", str(target)], check=True)
+    purelib = subprocess.run(
+        [str(target / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    here = sysconfig.get_paths()["purelib"]
+    (Path(purelib) / "cmacademy-assessor.pth").write_text(f"import site; site.addsitedir({here!r})\n")
+    for folder in ("share", "etc"):  # JupyterLab's assets, server-extension switches
+        (target / folder).mkdir(exist_ok=True)
+        (target / folder / "jupyter").symlink_to(Path(sys.prefix) / folder / "jupyter")
+    script = target / "bin" / "jupyterhub-singleuser"
+    script.write_text(
+        f"#!{target / 'bin' / 'python'}\nimport sys\nfrom jupyterhub.singleuser import main\nsys.exit(main())\n"
+    )
+    script.chmod(0o755)
+    return target
+
+
 def add_user(name: str) -> str:
-    if subprocess.run(["id", name], capture_output=True, check=False).returncode != 0:
-        subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True)
+    """A fresh system user with a new password that PAM accepts (a leftover of a run is replaced)."""
+    import pamela
+
+    if subprocess.run(["id", name], capture_output=True, check=False).returncode == 0:
+        subprocess.run(["userdel", "-r", name], capture_output=True, check=False)
+    subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True)
     password = secrets.token_urlsafe(12)
-    subprocess.run(["chpasswd"], input=f"{name}:{password}", text=True, check=True)
-    return password
+    for _ in range(3):
+        subprocess.run(["chpasswd"], input=f"{name}:{password}", text=True, check=True)
+        try:
+            pamela.authenticate(name, password)
+            return password
+        except pamela.PAMError:
+            time.sleep(1)
+    raise AssertionError(f"PAM does not accept the password just set for {name}")
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +184,9 @@ def hub() -> Iterator[Hub]:
         cli("roster", "import", roster, "--course", course)
         cli("release", EXAM, "--course", course)
         port, exchange = free_port(), base / "exchange"
+        trainer_env = assessor_env(base / "assessor", Path(env["PYTHON"]))
         cli("hub", "init", course, "--trainer", TRAINER, "--trainee-env", base / "trainee",
-            "--exchange", exchange, "--port", str(port), "--no-start")  # fmt: skip
+            "--assessor-env", trainer_env, "--exchange", exchange, "--port", str(port), "--no-start")  # fmt: skip
         cli("hub", "publish", EXAM, "--course", course, "--exchange", exchange)
         config = base / "course-hub" / "jupyterhub_config.py"
         with open(base / "hub.log", "wb") as log:
@@ -289,6 +326,15 @@ def test_trainees_sit_the_exam_on_the_hub_and_get_feedback(hub: Hub, browser: An
         assert user in portfolio
     ids = [{w for w in text.split() if w.startswith("C") and w[1:].isdigit()} for text in shown.values()]
     assert ids[0] and ids[1] and ids[0] != ids[1]
+
+    page = login(browser, hub, TRAINER)
+    try:
+        page.goto(f"{hub.url}/user/{TRAINER}/formgrader/manage_assignments")
+        page.get_by_text(EXAM, exact=True).first.wait_for(timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "trainer-formgrader.png"))
+        page.close()
+    assert "not a subdirectory of the notebook server root" not in (hub.base / "hub.log").read_text()
 
     cli("hub", "collect", EXAM, "--course", hub.course, "--exchange", hub.exchange)
     cli("grade", EXAM, "--course", hub.course)
