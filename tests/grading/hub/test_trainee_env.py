@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,14 @@ ASSESSOR_FILES = ("truth.csv", "key_manifest.json")
 
 
 def build(target: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHON=sys.executable)
     return subprocess.run(
-        ["bash", str(SCRIPT), str(target), *args], capture_output=True, text=True, timeout=300, check=False
+        ["bash", str(SCRIPT), str(target), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env=env,
     )
 
 
