@@ -301,6 +301,25 @@ def _replace_dir(staged: Path, target: Path, marker: str) -> None:
         staged.rename(target)
 
 
+def _check_arguments(out_path: Path, key_path: Path, clients: int, practice_share: float) -> None:
+    """Refuse a key inside the facts or the casebank package, too few clients, a bad share.
+
+    Raises:
+        BankError: naming the argument and what to choose instead.
+    """
+    package_dir = Path(__file__).resolve().parents[2] / "casebank"
+    for forbidden in (out_path, package_dir):
+        if key_path == forbidden or forbidden in key_path.parents:
+            raise BankError(
+                f"--key-out {key_path} is inside {forbidden}; the assessor key must stay apart "
+                "from the trainee-side facts. Choose a directory outside it."
+            )
+    if clients < 20:
+        raise BankError(f"--clients {clients}: a bank needs at least 20 clients.")
+    if not 0.0 <= practice_share < 1.0:
+        raise BankError(f"practice share {practice_share}: must be at least 0 and below 1.")
+
+
 def generate_bank(
     out: Path | str,
     key_out: Path | str,
@@ -330,17 +349,7 @@ def generate_bank(
         BankError: bad arguments, or a target that is not a bank directory.
     """
     out_path, key_path = Path(out).resolve(), Path(key_out).resolve()
-    package_dir = Path(__file__).resolve().parents[2] / "casebank"
-    for forbidden in (out_path, package_dir):
-        if key_path == forbidden or forbidden in key_path.parents:
-            raise BankError(
-                f"--key-out {key_path} is inside {forbidden}; the assessor key must stay apart "
-                "from the trainee-side facts. Choose a directory outside it."
-            )
-    if clients < 20:
-        raise BankError(f"--clients {clients}: a bank needs at least 20 clients.")
-    if not 0.0 <= practice_share < 1.0:
-        raise BankError(f"practice share {practice_share}: must be at least 0 and below 1.")
+    _check_arguments(out_path, key_path, clients, practice_share)
     managers = _managers(seed)
     taken: set[str] = set()
     attempts = [0] * clients
