@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,12 +46,14 @@ def prepare(root: Path, trainees: int, exam: str, seed: int) -> tuple[Course, Co
         f"t{i:03d},学员{i:03d},t{i:03d}@bank.example,分行{i % 4 + 1}" for i in range(1, trainees + 1)
     ]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    courses = []
-    for name in ("nbgrader", "cmacademy", "fresh"):
-        course = init_course(root / name)
-        import_roster(course, roster)
-        release(course, exam)
-        courses.append(course)
+    # One course, copied: the copies share its exam pool and variants, so scores must be equal.
+    first = init_course(root / "nbgrader")
+    import_roster(first, roster)
+    release(first, exam)
+    courses = [first]
+    for name in ("cmacademy", "fresh"):
+        shutil.copytree(first.root, root / name)
+        courses.append(Course.open(root / name))
     source = nbformat.read(courses[0].source(exam) / f"{exam}.ipynb", as_version=4)
     rng = random.Random(seed)
     inbox = root / "inbox"
