@@ -43,6 +43,7 @@ from grading.pipeline.lateness import (
     read_timestamp,
     write_timestamp,
 )
+from grading.pipeline.lock import exclusive
 from grading.pipeline.records import GradingRecord, audit, now, open_engine, session
 from grading.scheme import LatePolicy, load_scheme
 
@@ -253,12 +254,14 @@ def collect(course: Course, exam: str, source: Path) -> CollectReport:
     course.source(exam)
     roster, due = _roster_and_due(course.db_url, exam)
     offers = _offers(source, exam)
-    run = _Run(
-        course, exam, source, roster, due, load_scheme().late_policy, open_engine(course.db_url), now()
-    )
-    try:
-        for trainee, offered in offers.items():
-            _collect_one(run, trainee, offered)
-    finally:
-        run.engine.dispose()
+    # One at a time with grade, certify and report: grading reads what collect replaces.
+    with exclusive(course, exam, "collect"):
+        run = _Run(
+            course, exam, source, roster, due, load_scheme().late_policy, open_engine(course.db_url), now()
+        )
+        try:
+            for trainee, offered in offers.items():
+                _collect_one(run, trainee, offered)
+        finally:
+            run.engine.dispose()
     return run.report

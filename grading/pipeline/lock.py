@@ -1,4 +1,4 @@
-"""One run at a time per course and exam: `grade`, `certify` and `report` take the same lock.
+"""One run at a time per course and exam: `collect`, `grade`, `certify` and `report` take one lock.
 
 The lock is an advisory ``flock`` on ``COURSE/.cmacademy/locks/EXAM.lock``; the file also says
 who holds it (command, pid, host, user, since when), for the message a second run gets. The

@@ -116,3 +116,17 @@ def test_workers_and_kernel_hosts_die_with_a_killed_grade(tmp_path: Path) -> Non
     # And the course is free for the next run.
     with exclusive(Course.open(course.root), EXAM, "grade"):
         pass
+
+
+def test_collect_waits_for_no_one_while_grading_runs(tmp_path: Path) -> None:
+    from grading.pipeline.collect import collect
+
+    course, source, _ = make_course(tmp_path, ["t1"])
+    put(tmp_path / "inbox", "t1", source)
+    with (
+        exclusive(course, EXAM, "grade"),
+        pytest.raises(CourseBusy, match=f"`cmacademy grade {EXAM}` is running"),
+    ):
+        collect(course, EXAM, tmp_path / "inbox")
+    assert not (course.root / "submitted").exists()
+    assert list(collect(course, EXAM, tmp_path / "inbox").collected) == ["t1"]

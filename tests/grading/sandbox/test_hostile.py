@@ -17,9 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from grading.casegen.pool import pool_dirs
 from grading.keys import DEFAULT_KEY_DIR
 from grading.pipeline.collect import collect
-from grading.pipeline.course import Course
+from grading.pipeline.course import POOL_DIR, PRIVATE_DIR, Course
 from grading.pipeline.grade import grade_exam
 from grading.pipeline.gradebook import tool_env
 from grading.pipeline.submission import Outcome
@@ -28,6 +29,11 @@ from tests.grading.pipeline.conftest import EXAM, answer_cell, make_course, put
 
 pytestmark = pytest.mark.slow
 SECRET = "cma-grader-secret-7f3a"
+
+
+def pool_key(course: Path) -> Path:
+    """Where a course's secret exam pool keeps its key."""
+    return pool_dirs(course / PRIVATE_DIR / POOL_DIR).key
 
 
 def attacks(course: Path, key_dir: Path, port: int) -> dict[str, str]:
@@ -40,6 +46,8 @@ db.commit()
 """,
         "assessor": "import grading.keys\n",
         "keyfile": f"""print(open("{key_dir}/truth.csv").read()[:200])\n""",
+        # The course's own exam pool: its key is what this exam is graded against.
+        "poolkey": f"""print(open("{pool_key(course)}/truth.csv").read()[:200])\n""",
         "socket": f"""
 import socket
 socket.create_connection(("127.0.0.1", {port}), timeout=3).sendall(b"stolen answers")
@@ -133,6 +141,7 @@ def test_the_good_submission_is_graded_normally(hostile: HostileRun) -> None:
         ("gradebook", "blocked", "gradebook"),
         ("assessor", "blocked", "imported the assessor package"),
         ("keyfile", "blocked", "looked for the assessor key"),
+        ("poolkey", "blocked", "looked for the assessor key"),
         ("builtins", "crashed", "the kernel"),
         ("socket", "blocked", "opened a network connection"),
         ("forkbomb", "blocked", "started too many processes"),
@@ -174,6 +183,8 @@ def test_no_connection_reached_the_loopback_listener(hostile: HostileRun) -> Non
 def test_keys_other_work_and_grader_environment_stay_invisible(hostile: HostileRun) -> None:
     truth_row = (DEFAULT_KEY_DIR / "truth.csv").read_text(encoding="utf-8").splitlines()[1]
     assert truth_row not in autograded_text(hostile, "keyfile")
+    pool_row = (pool_key(hostile.course.root) / "truth.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert pool_row not in autograded_text(hostile, "poolkey")
     assert '"cells"' not in autograded_text(hostile, "spy").split("q1_abc_tiers-answer", 1)[1][:2000]
     environ = autograded_text(hostile, "environ")
     assert SECRET not in environ
