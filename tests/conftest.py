@@ -3,12 +3,14 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from casebank.load import CaseBank, default_bank_dir, load_bank
 from grading.cli import main
+from grading.reports.render import find_chromium
 from grading.signing import ENV_SIGNING_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,3 +54,14 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium of the system (never a downloaded one), for every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()

@@ -10,7 +10,7 @@ submission is never graded twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from contextlib import ExitStack, closing
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -148,19 +148,15 @@ def _outcomes(
 ) -> Generator[tuple[Job, Outcome], None, None]:
     """Each job's outcome; a job that ended in an exception is reported as failed."""
     with closing(results):
-        yield from _each_outcome(results)
-
-
-def _each_outcome(results: Iterator[tuple[Job, Outcome | Exception]]) -> Iterator[tuple[Job, Outcome]]:
-    for job, result in results:
-        if isinstance(result, Outcome):
-            yield job, result
-        elif isinstance(result, WorkerDied):
-            yield job, Outcome.failed(job.trainee, f"the grading worker died: {result}")
-        elif isinstance(result, cluster.JobLost):
-            yield job, Outcome.failed(job.trainee, f"not graded: {result}")
-        else:
-            yield job, Outcome.failed(job.trainee, f"grader error: {type(result).__name__}: {result}")
+        for job, result in results:
+            if isinstance(result, Outcome):
+                yield job, result
+            elif isinstance(result, WorkerDied):
+                yield job, Outcome.failed(job.trainee, f"the grading worker died: {result}")
+            elif isinstance(result, cluster.JobLost):
+                yield job, Outcome.failed(job.trainee, f"not graded: {result}")
+            else:
+                yield job, Outcome.failed(job.trainee, f"grader error: {type(result).__name__}: {result}")
 
 
 def _check(course: Course, exam: str) -> None:

@@ -48,7 +48,7 @@ from grading.reports.render import (
 )
 from grading.reports.status_list import PLACEHOLDER_PUBLISH_URL, is_placeholder, publish_base
 from grading.reports.workers import RenderJob, RenderResult, run_render_jobs
-from grading.scheme import Scheme, load_scheme
+from grading.scheme import Level, Scheme, load_scheme
 from grading.signing import load_or_create_key, signing_key_path
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def generate_reports(
             refused signing key location.
         ClusterError: the scheduler cannot be reached or a worker cannot see the folders.
     """
-    Messages.for_language(lang)
+    msg = Messages.for_language(lang)
     publishing = Publishing(publish_base(publish_url), register.check_formats(formats))
     scheduler, workers = course.settings.scheduler, course.settings.workers
     if scheduler is not None:
@@ -158,7 +158,7 @@ def generate_reports(
     elif workers < 1:
         raise ReportError(f"--workers {workers}: need at least one worker.")
     scheme = load_scheme()
-    scheme.level_for_exam(exam)
+    level = scheme.level_for_exam(exam)
     course.source(exam)
     today = today or dt.date.today()
     out = Path(out).resolve()
@@ -166,24 +166,23 @@ def generate_reports(
         raise ReportError(f"{out}: exists and is not a folder; choose an output folder for --out.")
     key = load_or_create_key(signing_key_path(signing_key), published=out)
     with exclusive(course, exam, "report"):
-        return _generate(course, exam, out, scheme, key, lang, today, pdf, engine, on_done, publishing)
+        return _generate(course, level, out, scheme, key, msg, today, pdf, engine, on_done, publishing)
 
 
 def _generate(
     course: Course,
-    exam: str,
+    level: Level,
     out: Path,
     scheme: Scheme,
     key: Ed25519PrivateKey,
-    lang: str,
+    msg: Messages,
     today: dt.date,
     pdf: bool,
     engine: str,
     on_done: Callable[[RenderResult, int, int], None] | None,
     publishing: Publishing,
 ) -> ReportSummary:
-    msg = Messages.for_language(lang)
-    level = scheme.level_for_exam(exam)
+    exam = level.exam
     check_trail(course)
     level_of = {lv.id: lv for lv in scheme.levels}
     cohort, role = gather(course, exam, level, level_of, today)
@@ -191,7 +190,7 @@ def _generate(
     chromium = find_chromium() if pdf else None
     if pdf and chromium is None:
         summary.notices.append(PDF_HINT)
-    if lang == "zh" and _chinese_font_missing():
+    if msg.lang == "zh" and _chinese_font_missing():
         summary.notices.append(FONT_HINT)
     plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
     _render(course, plan, summary, on_done)

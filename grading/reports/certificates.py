@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from grading.reports.decisions import DecisionRecord
 from grading.reports.errors import ReportError
+from grading.reports.render import write_text
 from grading.reports.status_list import LIST_VALID_DAYS as LIST_VALID_DAYS
 from grading.reports.status_list import status_entry, status_list_credential
 from grading.scheme import Level, Scheme
@@ -173,27 +172,8 @@ def build_credential(
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write atomically through a temporary file of this run's own (concurrent runs never share one).
-
-    Raises:
-        ReportError: the folder cannot be written (nothing partial is left).
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ReportError(
-            f"{path.parent}: cannot write there ({exc.strerror}); choose a writable --out."
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ReportError(
-            f"{path}: cannot write it ({exc.strerror}); free space or choose another --out."
-        ) from None
+    """Write a signed document atomically (`grading.reports.render.write_text`)."""
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def write_certificates(

@@ -22,16 +22,6 @@ MIDDAY = dt.datetime.combine(AS_OF, dt.time(12))
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def site(reported: Reported) -> Iterator[str]:
     with serve(reported.out / "public") as base:
         yield base
