@@ -133,6 +133,14 @@ class Level(_Model):
     recertification_zh: str
     requires: list[Identifier] = Field(default_factory=list)
     """Levels of which a valid certificate is needed to be certified at this one (enforced)."""
+    curriculum_modules: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(default_factory=list)
+    """Curriculum modules ("01", "02", ...) whose completion is a prerequisite where progress is recorded."""
+    time_limit_minutes: Annotated[int, Field(ge=1)] = 180
+    """Time allowed for one sitting of the exam."""
+    max_attempts: Annotated[int, Field(ge=1)] = 3
+    """Sittings allowed within one certification cycle (a validity period)."""
+    retake_wait_days: Annotated[int, Field(ge=0)] = 30
+    """Days a candidate who failed waits before sitting the exam again."""
     blueprint: list[BlueprintItem] = Field(min_length=1)
 
     def points_by_competency(self) -> dict[str, float]:

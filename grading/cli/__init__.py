@@ -10,7 +10,16 @@ import logging
 
 import click
 
-from grading.cli import audit_cmds, casebank_cmds, course_cmds, grade_cmds, hr_cmds, hub_cmds, report_cmds
+from grading.cli import (
+    audit_cmds,
+    casebank_cmds,
+    course_cmds,
+    exam_cmds,
+    grade_cmds,
+    hr_cmds,
+    hub_cmds,
+    report_cmds,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,5 +46,6 @@ for command in (
     report_cmds.demo_cmd,
     hr_cmds.expiring_cmd,
     hub_cmds.hub,
+    exam_cmds.exam,
 ):
     main.add_command(command)
