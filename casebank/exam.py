@@ -28,9 +28,11 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from casebank.errors import CmAcademyError
@@ -67,6 +69,10 @@ class Variant:
     facts: str = ""
     """Directory of the case-bank facts the variant was drawn from; empty for the shipped bank
     (or, in a handout, for the ``bank/`` beside ``variant.json``)."""
+    forms: Mapping[str, str] = field(default_factory=dict)
+    """Question -> the parallel form of each fixed-text item this trainee got."""
+    form_texts: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Question -> that form's text and options (trainee's view only; never a key)."""
 
     def to_json(self) -> str:
         """Serialise for the environment or a handout's ``variant.json``."""
@@ -78,6 +84,8 @@ class Variant:
                 "portfolio": list(self.portfolio),
                 "roles": dict(self.roles),
                 "facts": self.facts,
+                "forms": dict(self.forms),
+                "form_texts": {q: dict(t) for q, t in self.form_texts.items()},
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -95,6 +103,8 @@ class Variant:
                 portfolio=tuple(str(c) for c in data["portfolio"]),
                 roles={str(k): str(v) for k, v in data["roles"].items()},
                 facts=str(data.get("facts") or ""),
+                forms={str(k): str(v) for k, v in (data.get("forms") or {}).items()},
+                form_texts={str(k): dict(v) for k, v in (data.get("form_texts") or {}).items()},
             )
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ExamSessionError(
@@ -154,8 +164,10 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):
         return sorted(str(_plain(v)) for v in value)
-    if isinstance(value, list | tuple | pd.Index):
+    if isinstance(value, list | tuple | pd.Index | np.ndarray):
         return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
     if hasattr(value, "item") and not isinstance(value, str):
         return _plain(value.item())
     if isinstance(value, float) and not math.isfinite(value):
@@ -163,6 +175,25 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+@dataclass(frozen=True)
+class ExamItem:
+    """One fixed-text item as this trainee's form states it."""
+
+    question: str
+    text: str
+    """Markdown: the scenario and the task."""
+    options: Mapping[str, str]
+    """Option label -> option text (empty for open answers)."""
+
+    def _repr_markdown_(self) -> str:
+        lines = [self.text, ""]
+        lines += [f"- **{label}**. {option}" for label, option in self.options.items()]
+        return "\n".join(lines).strip() + "\n"
+
+    def __str__(self) -> str:
+        return "\n".join([self.text, *(f"{label}. {option}" for label, option in self.options.items())])
 
 
 @dataclass
@@ -196,6 +227,15 @@ class ExamSession:
         if name not in self.variant.roles:
             raise ExamSessionError(f"no client for role {name!r}; roles: {', '.join(self.variant.roles)}")
         return self.variant.roles[name]
+
+    def item(self, question: str) -> ExamItem:
+        """The trainee's form of a fixed-text item (scenario, task and options), shown as Markdown."""
+        text = self.variant.form_texts.get(question)
+        if text is None:
+            known = ", ".join(sorted(self.variant.form_texts)) or "none"
+            raise ExamSessionError(f"no fixed-text item {question!r} in this exam; items: {known}")
+        options = {str(k): str(v) for k, v in dict(text.get("options", {})).items()}
+        return ExamItem(question, str(text.get("text", "")), options)
 
     def table(self, name: str) -> pd.DataFrame:
         """Rows of a bank table about the portfolio's clients (reference tables whole)."""

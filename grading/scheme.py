@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from casebank.errors import CmAcademyError
 
 DEFAULT_SCHEME: Final = Path(__file__).resolve().parent / "scheme.toml"
+#: Public rubrics (trainee-readable): ``<rubric id>.toml``, referenced by id from the scheme.
+RUBRICS_DIR: Final = Path(__file__).resolve().parents[1] / "casebank" / "rubrics"
+#: Blueprint rules of issue #15: items and points per competency, the largest share of one item,
+#: and the share of autograded points that judgment items carry.
+MIN_ITEMS: Final = 3
+MIN_POINTS: Final = 6.0
+MAX_ITEM_SHARE: Final = 0.40
+MIN_JUDGMENT_SHARE: Final = 0.40
+ItemKind = Literal["judgment", "computation", "manual"]
+SCORING_RUBRIC: Final = "rubric"
+#: Scoring rules of autograded items (`grading.exams.scoring`), and "rubric" for manual ones.
+SCORING_RULES: Final = ("all", "per_element", "per_key", "per_position", SCORING_RUBRIC)
 
 #: Topics of the source article that the scheme must cover, each by at least one competency.
 SEED_TOPICS: Final = (
@@ -83,12 +95,34 @@ class Competency(_Model):
         return self
 
 
+class ScoreLevel(_Model):
+    """What a script earning one score on a criterion looks like."""
+
+    score: Annotated[float, Field(ge=0)]
+    descriptor_zh: str
+
+
 class Criterion(_Model):
     """One criterion of a rubric for a manually graded item."""
 
     id: Identifier
+    name_zh: str = ""
     description_zh: str
     points: Annotated[float, Field(gt=0)]
+    levels: list[ScoreLevel] = Field(default_factory=list)
+    """Level descriptors, one per score from 0 to ``points``."""
+    exemplar_zh: str = ""
+    """A short passage that earns full points on this criterion."""
+
+    @model_validator(mode="after")
+    def _levels_span_the_points(self) -> Criterion:
+        if self.levels:
+            scores = sorted(level.score for level in self.levels)
+            if scores[0] != 0 or abs(scores[-1] - self.points) > 1e-9 or len(set(scores)) != len(scores):
+                raise ValueError(
+                    f"criterion {self.id!r}: level scores {scores} must run from 0 to {self.points:g}, each once"
+                )
+        return self
 
 
 class Rubric(_Model):
@@ -103,14 +137,44 @@ class Rubric(_Model):
         """Total points of the rubric."""
         return sum(c.points for c in self.criteria)
 
+    def criterion(self, criterion_id: str) -> Criterion:
+        """Return a criterion by id."""
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise SchemeError(f"rubric {self.id}: no criterion {criterion_id!r}")
+
 
 class BlueprintItem(_Model):
-    """One question of an exam: the competency it measures and its points."""
+    """One question of an exam: the competency it measures, its points, kind and scoring rule."""
 
     question: Identifier
     competency: Identifier
     points: Annotated[float, Field(gt=0)]
+    kind: ItemKind = "computation"
+    """judgment (reading a situation, choosing, spotting overreach), computation, or manual."""
+    scoring: str = "all"
+    """How partial answers earn credit (`grading.exams.scoring`); "rubric" for manual items."""
     rubric: Identifier | None = None
+    criterion: Identifier | None = None
+    """The rubric criterion this manual item scores (one task cell per criterion)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _manual_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("rubric") is not None:
+            data = {"kind": "manual", "scoring": SCORING_RUBRIC, **data}
+        return data
+
+    @model_validator(mode="after")
+    def _kind_fits(self) -> BlueprintItem:
+        if self.scoring not in SCORING_RULES:
+            raise ValueError(f"scoring: unknown rule {self.scoring!r}; rules: {', '.join(SCORING_RULES)}")
+        if (self.kind == "manual") != (self.rubric is not None):
+            raise ValueError("kind: manual items, and only they, name a rubric")
+        if (self.scoring == SCORING_RUBRIC) != (self.kind == "manual"):
+            raise ValueError("scoring: manual items, and only they, are scored by 'rubric'")
+        return self
 
     @property
     def manual(self) -> bool:
@@ -182,14 +246,7 @@ class Scheme(_Model):
                 if item.competency not in competency_ids:
                     raise ValueError(f"{where}.competency: unknown competency {item.competency!r}")
                 if item.rubric is not None:
-                    rubric = rubric_ids.get(item.rubric)
-                    if rubric is None:
-                        raise ValueError(f"{where}.rubric: unknown rubric {item.rubric!r}")
-                    if abs(rubric.points - item.points) > 1e-9:
-                        raise ValueError(
-                            f"{where}.points: {item.points:g} differs from rubric {rubric.id!r} total "
-                            f"{rubric.points:g}"
-                        )
+                    _check_rubric_item(where, item, rubric_ids.get(item.rubric))
         ranks = {lv.id: lv.rank for lv in self.levels}
         for i, level in enumerate(self.levels):
             for j, required in enumerate(level.requires):
@@ -232,6 +289,20 @@ class Scheme(_Model):
         raise SchemeError(f"unknown rubric {rubric_id!r}")
 
 
+def _check_rubric_item(where: str, item: BlueprintItem, rubric: Rubric | None) -> None:
+    if rubric is None:
+        raise ValueError(f"{where}.rubric: unknown rubric {item.rubric!r}")
+    if item.criterion is None:
+        wanted, what = rubric.points, f"rubric {rubric.id!r} total"
+    else:
+        ids = [c.id for c in rubric.criteria]
+        if item.criterion not in ids:
+            raise ValueError(f"{where}.criterion: rubric {rubric.id!r} has no criterion {item.criterion!r}")
+        wanted, what = rubric.criterion(item.criterion).points, f"criterion {item.criterion!r}"
+    if abs(wanted - item.points) > 1e-9:
+        raise ValueError(f"{where}.points: {item.points:g} differs from {what} {wanted:g}")
+
+
 def _unique(where: str, ids: list[str]) -> None:
     seen: set[str] = set()
     for value in ids:
@@ -245,6 +316,65 @@ def _field(loc: tuple[str | int, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
+
+
+def _public_rubric(entry: Any, scheme_file: Path) -> Any:
+    """A ``[[rubrics]]`` entry naming only its id is read from the public rubric file of that id."""
+    if not isinstance(entry, dict) or set(entry) != {"id"}:
+        return entry
+    path = RUBRICS_DIR / f"{entry['id']}.toml"
+    try:
+        rubric = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemeError(f"{scheme_file}: rubric {entry['id']!r} has no file {path}; add it.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(f"{path}: malformed TOML ({exc}); fix the syntax.") from None
+    if rubric.get("id", entry["id"]) != entry["id"]:
+        raise SchemeError(f"{path}: id {rubric.get('id')!r} differs from its file name; rename one.")
+    return {**rubric, "id": entry["id"]}
+
+
+def blueprint_violations(level: Level, scheme: Scheme) -> list[str]:
+    """Where a level's blueprint breaks the rules of a certification blueprint (empty: none).
+
+    Every competency the level assesses has at least `MIN_ITEMS` items and `MIN_POINTS` points,
+    no item carries more than `MAX_ITEM_SHARE` of its competency, judgment items carry at least
+    `MIN_JUDGMENT_SHARE` of the autograded points, and every seed topic belongs to a competency
+    that some level assesses.
+    """
+    out = []
+    totals = level.points_by_competency()
+    for competency, total in totals.items():
+        items = [i for i in level.blueprint if i.competency == competency]
+        if len(items) < MIN_ITEMS:
+            out.append(
+                f"{level.id}: competency {competency!r} has {len(items)} item(s), fewer than {MIN_ITEMS}"
+            )
+        if total < MIN_POINTS - 1e-9:
+            out.append(
+                f"{level.id}: competency {competency!r} has {total:g} points, fewer than {MIN_POINTS:g}"
+            )
+        out += [
+            f"{level.id}: item {i.question!r} carries {i.points / total:.0%} of competency {competency!r} "
+            f"(more than {MAX_ITEM_SHARE:.0%})"
+            for i in items
+            if i.points / total > MAX_ITEM_SHARE + 1e-9
+        ]
+    auto = sum(i.points for i in level.blueprint if not i.manual)
+    judgment = sum(i.points for i in level.blueprint if i.kind == "judgment")
+    if auto and judgment / auto < MIN_JUDGMENT_SHARE - 1e-9:
+        out.append(
+            f"{level.id}: judgment items carry {judgment:g} of {auto:g} autograded points "
+            f"({judgment / auto:.0%}, fewer than {MIN_JUDGMENT_SHARE:.0%})"
+        )
+    assessed = {i.competency for lv in scheme.levels for i in lv.blueprint}
+    covered = {t for c in scheme.competencies if c.id in assessed for t in c.topics}
+    out += [
+        f"seed topic {t!r} belongs to no competency any level assesses"
+        for t in SEED_TOPICS
+        if t not in covered
+    ]
+    return out
 
 
 def load_scheme(path: Path | str = DEFAULT_SCHEME) -> Scheme:
@@ -261,6 +391,7 @@ def load_scheme(path: Path | str = DEFAULT_SCHEME) -> Scheme:
     except tomllib.TOMLDecodeError as exc:
         raise SchemeError(f"{file}: malformed TOML ({exc}); fix the syntax.") from None
     try:
+        data["rubrics"] = [_public_rubric(entry, file) for entry in data.get("rubrics", [])]
         return Scheme.model_validate(data)
     except ValidationError as exc:
         lines = []

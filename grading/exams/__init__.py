@@ -12,7 +12,7 @@ whose recorded variants `variant_for` returns).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,10 +23,12 @@ import pandas as pd
 from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank, load_bank
-from casebank.selfcheck import KIND_NUMBER, SelfCheckError, canonical
-from grading.exams.assign import assign_variants, read_record, trainee_view
+from grading.exams.assign import assign_variants, read_record, trainee_view, with_forms
+from grading.exams.scoring import Expected
 from grading.exams.variants import Blueprint, VariantError, draw_variant, stratum_sizes
 from grading.keys import DEFAULT_KEY_DIR, load_truth
+
+__all__ = ["EXAMS", "ExamDefinition", "ExamError", "Expected", "bankwide", "exam_definition", "variant_for"]
 
 ASSIGNMENTS_DIR: Final = Path(__file__).resolve().parents[2] / "assignments"
 EXAMS: Final = ("assoc", "senior")
@@ -34,30 +36,6 @@ EXAMS: Final = ("assoc", "senior")
 
 class ExamError(CmAcademyError):
     """An exam is unknown or its definition does not match its notebook."""
-
-
-@dataclass(frozen=True)
-class Expected:
-    """The expected answer of one question for one variant (assessor side only)."""
-
-    kind: str
-    """Answer kind (number, text, set, list, mapping), as in `casebank.selfcheck`."""
-    value: Any
-    """The expected value."""
-    decimals: int = 2
-    """Rounding of numbers; one unit in the last decimal is tolerated (whole numbers are exact)."""
-
-    def accepts(self, answer: Any) -> bool:
-        """Whether a handed-in answer (plain JSON data) is right."""
-        try:
-            given = canonical(self.kind, answer, decimals=self.decimals)
-        except SelfCheckError:
-            return False
-        right = canonical(self.kind, self.value, decimals=self.decimals)
-        if self.kind != KIND_NUMBER:
-            return given == right
-        tolerance = 10.0**-self.decimals if self.decimals > 0 else 0.0
-        return abs(float(given) - float(right)) <= tolerance + 1e-9
 
 
 _BANKWIDE: dict[tuple[str, str], Any] = {}
@@ -72,6 +50,7 @@ def bankwide(bank: CaseBank, name: str, compute: Callable[[CaseBank], Any]) -> A
 
 
 ExpectedFn = Callable[[CaseBank, pd.DataFrame, Variant], dict[str, Expected]]
+MistakesFn = Callable[[CaseBank, pd.DataFrame, Variant], dict[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -81,6 +60,10 @@ class ExamDefinition:
     name: str
     blueprint: Blueprint
     expected: ExpectedFn
+    mistakes: MistakesFn
+    question_roles: Mapping[str, str]
+    """Question -> the role (assessor-side name) whose client a case item is about; questions
+    about the whole portfolio and fixed-text items are not listed."""
 
 
 def exam_definition(name: str) -> ExamDefinition:
@@ -92,7 +75,8 @@ def exam_definition(name: str) -> ExamDefinition:
     if name not in EXAMS:
         raise ExamError(f"unknown exam {name!r}; exams: {', '.join(EXAMS)}")
     module = importlib.import_module(f"{__name__}.{name}")
-    return ExamDefinition(name, module.BLUEPRINT, module.expected)
+    roles = getattr(module, "QUESTION_ROLES", {})
+    return ExamDefinition(name, module.BLUEPRINT, module.expected, module.mistakes, roles)
 
 
 @cache
@@ -125,7 +109,7 @@ def variant_for(exam: str, trainee: str, bank_dir: str | None = None, key_dir: s
                     f"trainee {trainee!r} has no variant of exam {exam} in this course; import them with "
                     "`cmacademy roster import` before they sit the exam."
                 )
-            return recorded[trainee]
+            return with_forms(recorded[trainee])
     return draw_variant(exam, trainee, bank, truth, exam_definition(exam).blueprint)
 
 
@@ -170,14 +154,14 @@ def source_notebook(exam: str, assignments: Path = ASSIGNMENTS_DIR) -> Path:
 
 
 def graded_cells(path: Path) -> list[tuple[str, float, str | None]]:
-    """(grade id, points, competency) of every graded cell of a source notebook."""
+    """(grade id, points, competency) of every graded cell (autograded, manual or task) of a source notebook."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     out = []
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade"):
+        if meta.get("grade") or meta.get("task"):
             competency = cell.metadata.get(COMPETENCY_METADATA, {}).get("competency")
             out.append((str(meta["grade_id"]), float(meta["points"]), competency))
     return out

@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -23,6 +24,7 @@ import pandas as pd
 from casebank.exam import Variant
 from casebank.load import CaseBank
 from casebank.manifest import dump_json
+from grading.exams.forms import draw_forms, form_texts
 from grading.exams.variants import Blueprint, VariantError, draw_variant
 
 RECORDS_DIR: Final = "variants"
@@ -124,9 +126,25 @@ def shortfalls(exam: str, held: dict[str, Counter[str]]) -> list[str]:
     return out
 
 
+def with_forms(variant: Variant) -> Variant:
+    """The variant with a form for every fixed-text item.
+
+    Records drawn before an item had forms get the deterministic draw, so grader and handout agree.
+    """
+    drawn = draw_forms(variant.exam, variant.trainee, variant.bank_version)
+    if set(drawn) <= set(variant.forms):
+        return variant
+    return replace(variant, forms={**drawn, **variant.forms})
+
+
 def trainee_view(variant: Variant, blueprint: Blueprint, facts: str = "") -> Variant:
-    """The variant as the trainee's kernel sees it: neutral role labels, and where its facts are."""
+    """The variant as the trainee's kernel sees it.
+
+    Neutral role labels, where its facts are, and the texts of the trainee's forms of fixed-text
+    items (never their keys).
+    """
     labels = blueprint.labels()
+    forms = with_forms(variant).forms
     return Variant(
         variant.exam,
         variant.trainee,
@@ -134,4 +152,6 @@ def trainee_view(variant: Variant, blueprint: Blueprint, facts: str = "") -> Var
         variant.portfolio,
         {labels[name]: client for name, client in variant.roles.items()},
         facts,
+        forms=dict(forms),
+        form_texts=form_texts(variant.exam, forms),
     )

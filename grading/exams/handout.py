@@ -96,7 +96,15 @@ def write_handout(view: Variant, bank: CaseBank, folder: Path) -> Path:
     staged = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
         version = write_subset_bank(bank, frozenset(view.portfolio), staged / HANDOUT_BANK)
-        handed = Variant(view.exam, view.trainee, version, view.portfolio, view.roles)
+        handed = Variant(
+            view.exam,
+            view.trainee,
+            version,
+            view.portfolio,
+            view.roles,
+            forms=view.forms,
+            form_texts=view.form_texts,
+        )
         (staged / HANDOUT_VARIANT).write_text(handed.to_json() + "\n", encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)

@@ -25,6 +25,7 @@ from casebank import vocab
 from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank
+from grading.exams.forms import draw_forms
 from grading.keys import split_codes
 from grading.methods import portfolio as key_accounts
 from grading.methods.information import stale_key_people
@@ -32,6 +33,7 @@ from grading.methods.information import stale_key_people
 LARGE: Final = ("大型", "中型")
 #: Exam pools joined with their key, per (bank version, key table): drawing many variants reuses one.
 _POOLS: dict[tuple[str, int], pd.DataFrame] = {}
+_EXTENDED: dict[tuple[str, int, int], pd.DataFrame] = {}
 
 
 class VariantError(CmAcademyError):
@@ -63,6 +65,8 @@ class Blueprint:
     """Further large or medium clients in the portfolio."""
     small: int
     """Further small or micro clients in the portfolio."""
+    columns: Callable[[CaseBank, pd.DataFrame], pd.DataFrame] | None = None
+    """Extra pool columns this exam's strata need, computed from the bank and the pool (index: client id)."""
 
     def labels(self) -> dict[str, str]:
         """Role name -> the neutral label trainees see."""
@@ -94,9 +98,20 @@ def _pool(bank: CaseBank, truth: pd.DataFrame) -> pd.DataFrame:
     return _POOLS[key]
 
 
+def _exam_pool(bank: CaseBank, truth: pd.DataFrame, blueprint: Blueprint) -> pd.DataFrame:
+    """The pool joined with the blueprint's extra columns, once per (bank version, key, blueprint)."""
+    pool = _pool(bank, truth)
+    if blueprint.columns is None:
+        return pool
+    key = (bank.version, id(truth), id(blueprint))
+    if key not in _EXTENDED:
+        _EXTENDED[key] = pool.join(blueprint.columns(bank, pool))
+    return _EXTENDED[key]
+
+
 def stratum_sizes(bank: CaseBank, truth: pd.DataFrame, blueprint: Blueprint) -> dict[str, int]:
     """Role name -> how many exam-pool clients its stratum holds."""
-    pool = _pool(bank, truth)
+    pool = _exam_pool(bank, truth, blueprint)
     return {role.name: int(role.stratum(pool).sum()) for role in blueprint.roles}
 
 
@@ -123,7 +138,7 @@ def draw_variant(
         VariantError: a stratum has no client left to draw.
     """
     rng = random.Random(_seed(exam, trainee, bank.version))
-    pool = _pool(bank, truth)
+    pool = _exam_pool(bank, truth, blueprint)
     taken: list[str] = []
     roles: dict[str, str] = {}
     for role in blueprint.roles:
@@ -141,4 +156,5 @@ def draw_variant(
         taken += rng.sample(candidates, want)
     portfolio = sorted(taken)
     rng.shuffle(portfolio)
-    return Variant(exam, trainee, bank.version, tuple(portfolio), roles)
+    forms = draw_forms(exam, trainee, bank.version)
+    return Variant(exam, trainee, bank.version, tuple(portfolio), roles, forms=forms)

@@ -5,7 +5,8 @@ trainee cannot switch clients. `JudgeAnswers` then reads the answers the kernel 
 plain data, compares them with the key *in the grader's process*, and rewrites each test cell's
 outputs to the verdict alone: a trainee's kernel can print, hide or forge anything, but only an
 answer equal to the expected value earns the points. nbgrader's `SaveAutoGrades` scores the
-rewritten cells as usual, so the gradebook and the formgrader keep working.
+rewritten cells as usual, so the gradebook and the formgrader keep working; partial credit is
+written as nbgrader reads it natively (an ``execute_result`` holding the points earned).
 """
 
 from __future__ import annotations
@@ -45,8 +46,22 @@ from grading.sandbox.launcher import (
 )
 
 VERDICT_OK: Final = "答案正确"
+VERDICT_PARTIAL: Final = "答案部分正确"
 VERDICT_WRONG: Final = "答案不正确"
-VERDICT_MISSING: Final = "没有收到答案：答案单元格未成功运行，或答案变量未定义"
+VERDICT_MISSING: Final = "没有收到答案：检查单元格没有运行到提交这一步"
+VERDICT_FORMAT: Final = "答案格式检查未通过，答案未提交"
+VERDICT_UNDEFINED: Final = "没有收到答案：答案变量未定义（答案单元格未运行或运行出错）"
+VERDICT_NOT_RUN: Final = "没有收到答案：检查单元格运行出错"
+#: The scheme's scoring rules as the verdict explains them.
+SCORING_ZH: Final = {
+    "all": "全对才得分",
+    "per_element": "按元素计分：答对的项数减去多答的项数，除以应答项数",
+    "per_key": "按客户或字段计分：答对的比例",
+    "per_position": "按位置计分：排对位置的比例",
+}
+#: Points earned are written with this many decimals.
+POINT_DECIMALS: Final = 2
+FORMAT_ERROR: Final = "AnswerFormatError"
 VERDICT_AMBIGUOUS: Final = "收到多个不同的答案：每题只能提交一个答案"
 ERROR_NAME: Final = "AnswerNotAccepted"
 GRADING_KERNEL: Final = "cmacademy-grader"
@@ -276,24 +291,64 @@ def handed_in(outputs: list[NotebookNode], question: str) -> list[Any]:
     return answers
 
 
-def verdict(expected: Expected, answers: list[Any]) -> tuple[bool, str]:
-    """Judge the handed-in answers of one question."""
+def missing_reason(outputs: list[NotebookNode]) -> str:
+    """Why a test cell handed in nothing: its format check failed, the variable is undefined, or it did not run."""
+    for output in outputs:
+        if output.get("output_type") != "error":
+            continue
+        name, text = str(output.get("ename", "")), str(output.get("evalue", "")).strip()
+        if name == FORMAT_ERROR:
+            return f"{VERDICT_FORMAT}：{text}"
+        if name == "NameError":
+            return f"{VERDICT_UNDEFINED}（{text}）"
+        return f"{VERDICT_NOT_RUN}（{name}: {text}）" if text else f"{VERDICT_NOT_RUN}（{name}）"
+    return VERDICT_MISSING
+
+
+def verdict(
+    expected: Expected, answers: list[Any], points: float, outputs: list[NotebookNode]
+) -> tuple[float, str]:
+    """Judge the handed-in answers of one question: the points earned and a message saying why."""
     if not answers:
-        return False, VERDICT_MISSING
+        return 0.0, missing_reason(outputs)
     distinct = {repr(a) for a in answers}
     if len(distinct) > 1:
-        return False, VERDICT_AMBIGUOUS
-    return (True, VERDICT_OK) if expected.accepts(answers[0]) else (False, VERDICT_WRONG)
+        return 0.0, VERDICT_AMBIGUOUS
+    earned = min(points, round(expected.credit(answers[0]) * points, POINT_DECIMALS))
+    if earned >= points:
+        return points, f"{VERDICT_OK}（{points:g} 分）"
+    if earned > 0:
+        return (
+            earned,
+            f"{VERDICT_PARTIAL}：得 {earned:g} 分，满分 {points:g} 分（{SCORING_ZH[expected.scoring]}）",
+        )
+    return 0.0, f"{VERDICT_WRONG}（0 分，满分 {points:g} 分）"
 
 
-def verdict_outputs(question: str, ok: bool, message: str) -> list[NotebookNode]:
-    """The only outputs a judged test cell keeps."""
+def verdict_outputs(question: str, earned: float, points: float, message: str) -> list[NotebookNode]:
+    """The only outputs a judged test cell keeps; nbgrader reads the points from them.
+
+    Full credit is a plain message, no credit an error; partial credit is the message followed
+    by an ``execute_result`` whose text is the points earned (nbgrader's ``get_partial_grade``).
+    """
     text = f"{question}: {message}"
-    if ok:
-        return [NotebookNode(output_type="stream", name="stdout", text=text + "\n")]
-    return [
-        NotebookNode(output_type="error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"])
-    ]
+    if earned <= 0:
+        return [
+            NotebookNode(
+                output_type="error", ename=ERROR_NAME, evalue=text, traceback=[f"{ERROR_NAME}: {text}"]
+            )
+        ]
+    outputs = [NotebookNode(output_type="stream", name="stdout", text=text + "\n")]
+    if earned < points:
+        outputs.append(
+            NotebookNode(
+                output_type="execute_result",
+                execution_count=None,
+                metadata={},
+                data={"text/plain": f"{earned:g}"},
+            )
+        )
+    return outputs
 
 
 class _CompiledSchema(BaseMetadataValidator):
@@ -350,6 +405,9 @@ class JudgeAnswers(BankSettings):
                     f"exam {exam}: test cell {question!r} has no expected answer in grading.exams.{exam}; "
                     "add it there or remove the cell's points"
                 )
-            ok, message = verdict(expected[question], handed_in(cell.outputs, question))
-            cell.outputs = verdict_outputs(question, ok, message)
+            points = float(cell.metadata["nbgrader"]["points"])
+            earned, message = verdict(
+                expected[question], handed_in(cell.outputs, question), points, cell.outputs
+            )
+            cell.outputs = verdict_outputs(question, earned, points, message)
         return nb, resources

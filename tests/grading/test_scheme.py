@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from grading.scheme import DEFAULT_SCHEME, SEED_TOPICS, SchemeError, load_scheme
+from grading.scheme import (
+    DEFAULT_SCHEME,
+    RUBRICS_DIR,
+    SEED_TOPICS,
+    BlueprintItem,
+    SchemeError,
+    blueprint_violations,
+    load_scheme,
+)
 
 
 def test_shipped_scheme_has_two_levels_with_pass_rules() -> None:
@@ -76,3 +84,42 @@ def test_malformed_toml_is_reported(tmp_path: Path) -> None:
 def test_missing_scheme_file(tmp_path: Path) -> None:
     with pytest.raises(SchemeError, match="not found"):
         load_scheme(tmp_path / "none.toml")
+
+
+def test_the_report_rubric_is_the_public_file_with_descriptors_and_exemplars() -> None:
+    rubric = load_scheme().rubric("evaluation_report")
+    assert (RUBRICS_DIR / "evaluation_report.toml").is_file()
+    for criterion in rubric.criteria:
+        assert [lv.score for lv in criterion.levels] == list(range(int(criterion.points) + 1))
+        assert criterion.exemplar_zh and all(lv.descriptor_zh for lv in criterion.levels)
+
+
+def test_blueprint_violations_name_each_broken_rule() -> None:
+    scheme = load_scheme()
+    level = scheme.levels[0]
+    items = [
+        BlueprintItem(question="q1", competency="value", points=5, kind="judgment"),
+        BlueprintItem(question="q2", competency="value", points=1),
+        BlueprintItem(question="q3", competency="value", points=1),
+        BlueprintItem(question="q4", competency="needs", points=2),
+        BlueprintItem(question="q5", competency="needs", points=2),
+    ]
+    found = blueprint_violations(level.model_copy(update={"blueprint": items}), scheme)
+    assert "associate: item 'q1' carries 71% of competency 'value' (more than 40%)" in found
+    assert "associate: competency 'needs' has 2 item(s), fewer than 3" in found
+    assert "associate: competency 'needs' has 4 points, fewer than 6" in found
+    assert not any("judgment" in line for line in found)  # 5 of 11 points: 45 %
+    items[0] = BlueprintItem(question="q1", competency="value", points=5)
+    found = blueprint_violations(level.model_copy(update={"blueprint": items}), scheme)
+    assert "associate: judgment items carry 0 of 11 autograded points (0%, fewer than 40%)" in found
+
+
+def test_manual_items_name_a_rubric_criterion() -> None:
+    item = BlueprintItem(
+        question="q13_report_needs", competency="report", points=2, rubric="evaluation_report"
+    )
+    assert item.kind == "manual" and item.scoring == "rubric"
+    with pytest.raises(ValueError, match="manual items, and only they"):
+        BlueprintItem(question="q1", competency="value", points=2, kind="manual")
+    with pytest.raises(ValueError, match="unknown rule 'most'"):
+        BlueprintItem(question="q1", competency="value", points=2, scoring="most")
