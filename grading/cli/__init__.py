@@ -20,6 +20,7 @@ from grading.cli import (
     hub_cmds,
     report_cmds,
 )
+from grading.cli import simulate_cmds as _simulate_cmds  # noqa: F401  (registers `exam simulate`, `exam cutscore`)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,7 +1,10 @@
-"""Simulated trainees: right answers with a skill-dependent probability, typical mistakes otherwise.
+"""Simulated trainees: the helpers the demo, the benchmarks and the simulated sitting share.
 
-Used to show that variants are of comparable difficulty (the spread of one simulated trainee's
-expected score across variants) and, later, to write a demo cohort's submissions.
+`named_mistakes` reads an exam module's typical mistakes in either shape (one wrong answer per
+question, or named mistakes per question); `simulated_submission` writes a notebook with
+typical mistakes where the dice say so (demo, benchmarks); `variant_spread` is the quick check of
+`scripts/variant_fairness.py`. The full simulated sitting with its psychometrics is
+`grading.exams.sitting` (``cmacademy exam simulate``).
 """
 
 from __future__ import annotations
@@ -9,17 +12,34 @@ from __future__ import annotations
 import importlib
 import random
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from grading.exams import Expected, exam_definition, exam_truth, variant_for
 from grading.scheme import Scheme, load_scheme
+
+#: Name of the one mistake of a question whose exam module gives a single wrong answer.
+SINGLE_MISTAKE: Final = "typical"
+
+
+def named_mistakes(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Question -> {mistake name: wrong answer}, from either shape an exam module returns.
+
+    A question whose value is a dict holds named mistakes; any other value is the question's one
+    typical mistake, named `SINGLE_MISTAKE`. (A mapping-kind question's single wrong answer is a
+    dict too: exam modules that return mappings return named mistakes, as the interface says.)
+    """
+    return {
+        question: dict(value) if isinstance(value, dict) else {SINGLE_MISTAKE: value}
+        for question, value in raw.items()
+    }
 
 
 def right_and_wrong(
     exam: str, trainee: str, bank_dir: str | None = None, key_dir: str | None = None
 ) -> tuple[dict[str, Expected], dict[str, Any]]:
-    """The expected answers of a trainee's variant and each question's typical mistake.
+    """The expected answers of a trainee's variant and the exam module's typical mistakes, as given.
 
     Args:
         exam: exam id.
@@ -37,18 +57,27 @@ def right_and_wrong(
 def expected_auto_score(exam: str, trainee: str, skill: float, scheme: Scheme | None = None) -> float:
     """Expected share of the autograded points for a trainee of the given skill and variant.
 
-    A question is right with probability ``skill``, and also when the typical mistake happens
-    to give the right answer for this variant.
+    A question is right with probability ``skill``; otherwise the trainee makes one of its named
+    typical mistakes (each equally likely), which earns the credit the real judge gives it on
+    this variant (usually none).
     """
+    from grading.exams.responses import credit, handed_in
+
     level = (scheme or load_scheme()).level_for_exam(exam)
-    right, wrong = right_and_wrong(exam, trainee)
+    right, raw = right_and_wrong(exam, trainee)
+    wrong = named_mistakes(raw)
     total = got = 0.0
     for item in level.blueprint:
-        if item.manual:
+        if item.manual or item.question not in right:
             continue
         total += item.points
-        lucky = right[item.question].accepts(wrong[item.question])
-        got += item.points * (1.0 if lucky else skill)
+        slips = wrong.get(item.question, {})
+        lucky = (
+            statistics.fmean(credit(right[item.question], handed_in(m)) for m in slips.values())
+            if slips
+            else 0.0
+        )
+        got += item.points * (skill + (1.0 - skill) * lucky)
     return got / total
 
 
@@ -81,8 +110,8 @@ def simulated_submission(
     """A trainee's exam notebook: the model solution, with typical mistakes where the dice say so.
 
     Each answer cell keeps its worked solution (so the notebook does the real computation) and,
-    for a question the simulated trainee gets wrong, ends by overriding the answer with the
-    question's typical mistake.
+    for a question the simulated trainee gets wrong, ends by overriding the answer with one of
+    the question's named typical mistakes (drawn from ``rng``).
 
     Args:
         exam: exam id.
@@ -94,11 +123,14 @@ def simulated_submission(
     """
     import copy
 
-    _, wrong = right_and_wrong(exam, trainee, *pool)
+    _, raw = right_and_wrong(exam, trainee, *pool)
+    wrong = named_mistakes(raw)
     nb = copy.deepcopy(source)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         question = grade_id.removesuffix("_answer")
-        if grade_id.endswith("_answer") and question in wrong and rng.random() >= skill:
-            cell.source += f"\nanswer_{question.split('_')[0]} = {wrong[question]!r}"
+        if grade_id.endswith("_answer") and wrong.get(question) and rng.random() >= skill:
+            names = sorted(wrong[question])
+            slip = wrong[question][names[0] if len(names) == 1 else rng.choice(names)]
+            cell.source += f"\nanswer_{question.split('_')[0]} = {slip!r}"
     return nb

@@ -1,0 +1,85 @@
+"""A simulated sitting scored by the real judge, and `cmacademy exam simulate`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from grading.cli import main
+from grading.exams import EXAMS, exam_definition, exam_truth, variant_for
+from grading.exams.sitting import Simulation, _answer_score, item_models, simulate, variant_key
+from grading.scheme import load_scheme
+
+TRAINEES = 60
+
+
+@pytest.fixture(scope="module", params=EXAMS)
+def sitting(request: pytest.FixtureRequest) -> Simulation:
+    return simulate(request.param, TRAINEES, seed=7)
+
+
+def test_every_item_is_scored_within_its_points(sitting: Simulation) -> None:
+    level = load_scheme().level_for_exam(sitting.exam)
+    assert [s.item for s in sitting.statistics] == [i.question for i in level.blueprint]
+    for s in sitting.statistics:
+        assert 0.0 <= s.difficulty <= 1.0
+        assert s.n == TRAINEES
+    assert sitting.reliability is not None and -1.0 < sitting.reliability <= 1.0
+    assert 0.0 < sitting.mean_share < 1.0
+
+
+def test_strata_cover_every_role_and_average_to_100(sitting: Simulation) -> None:
+    roles = exam_definition(sitting.exam).blueprint.labels()
+    dimensions = {s.dimension for s in sitting.strata}
+    assert {f"role {r}: industry" for r in roles} <= dimensions
+    for dimension in dimensions:
+        rows = [s for s in sitting.strata if s.dimension == dimension]
+        assert sum(r.n for r in rows) == TRAINEES
+        weighted = sum(r.n * r.index for r in rows) / TRAINEES
+        assert weighted == pytest.approx(100.0)
+
+
+def test_the_same_seed_gives_the_same_evidence(sitting: Simulation) -> None:
+    again = simulate(sitting.exam, TRAINEES, seed=7)
+    assert again.reliability == sitting.reliability
+    assert [s.difficulty for s in again.statistics] == [s.difficulty for s in sitting.statistics]
+    other = simulate(sitting.exam, TRAINEES, seed=8)
+    assert other.reliability != sitting.reliability
+
+
+@pytest.mark.parametrize("exam", EXAMS)
+def test_an_able_trainee_earns_every_autograded_point_from_the_judge(exam: str) -> None:
+    level = load_scheme().level_for_exam(exam)
+    bank, truth = exam_truth(None, None)
+    items = item_models(level, np.random.default_rng(0))
+    variant = variant_for(exam, "sim0001")
+    module = __import__(f"grading.exams.{exam}", fromlist=["mistakes"])
+    key = variant_key(exam, bank, truth, variant, items, module.mistakes)
+    rng = np.random.default_rng(1)
+    for item in items:
+        if item.manual:
+            continue
+        assert _answer_score(item, key, 40.0, rng) == pytest.approx(item.points)
+        weak = _answer_score(item, key, -40.0, rng)
+        assert weak <= item.points * max(key.mistake_credit[item.question].values()) + 1e-9
+
+
+def test_cli_prints_the_evidence_as_json_and_exits_by_the_targets() -> None:
+    result = CliRunner().invoke(
+        main, ["exam", "simulate", "assoc", "--trainees", "40", "--seed", "3", "--json"]
+    )
+    data = json.loads(result.output)
+    assert result.exit_code == (0 if data["passed"] else 1)
+    assert data["trainees"] == 40 and data["seed"] == 3
+    assert {"item", "difficulty", "point_biserial", "kind"} <= set(data["items"][0])
+    assert data["reliability"]["method"] in ("KR-20", "Cronbach's alpha")
+    assert bool(data["failures"]) != data["passed"]
+
+
+def test_cli_rejects_an_unknown_exam() -> None:
+    result = CliRunner().invoke(main, ["exam", "simulate", "nope", "--trainees", "10"])
+    assert result.exit_code == 1
+    assert "unknown exam 'nope'" in result.output
