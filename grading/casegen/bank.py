@@ -31,7 +31,7 @@ from grading.casegen.relationship import Truth
 from grading.methods import needs as needs_rules
 from grading.methods import relationship as rel
 
-GENERATOR_VERSION: Final = "1.0.0"
+GENERATOR_VERSION: Final = "1.1.0"
 DEFAULT_SEED: Final = 20261126
 DEFAULT_CLIENTS: Final = 360
 PRACTICE_SHARE: Final = 1 / 3
@@ -109,7 +109,9 @@ def _draw_client(seed: int, number: int, attempt: int, managers: list[Row], take
     visits = relationship.visit_rows(rng, p, truth, quarterly, people, manager_id)
     transactions = relationship.transaction_rows(rng, p, truth, holdings)
     complaints = relationship.complaint_rows(rng, p, truth)
-    note_rows = notes.note_rows(rng, p, row, truth, people, complaints, manager_id)
+    # Notes draw from their own stream: rewording them leaves every number of the bank as it is.
+    note_rng = random.Random(f"{seed}:notes:{number}:{attempt}")
+    note_rows = notes.note_rows(note_rng, p, row, truth, people, complaints, holdings, manager_id)
 
     ours = sum(float(h["revenue_wan"]) for h in holdings)
     if rng.random() < 0.5:

@@ -1,8 +1,10 @@
 """Meeting and call notes in Chinese, written from the client's truth.
 
-Stated needs are said in so many words; latent needs only show as hints a careful customer
-manager connects with the data; churn signals leave traces; filler sentences add the noise of
-real notes.
+Stated needs are requests that name the product, in many phrasings; latent needs only show as
+situations the client describes (never a product, never a request); churn signals leave
+traces in the latest note; distractors (products held or declined, small talk, other
+companies' news) and routine sentences make up the rest, as in real notes. The templates are
+in `grading.casegen.need_phrases` and `grading.casegen.note_phrases`.
 """
 
 from __future__ import annotations
@@ -11,106 +13,51 @@ import datetime as dt
 import random
 from typing import Final
 
+from casebank import vocab
+from grading.casegen import need_phrases as needp
+from grading.casegen import note_phrases as notep
 from grading.casegen.profile import AS_OF, Profile, Row, iso
 from grading.casegen.relationship import Truth, random_day
-from grading.methods.needs import NEEDS_BY_CODE
+from grading.methods import relationship as rel
+from grading.methods.needs import NEEDS, NEEDS_BY_CODE
 
-STATED: Final = (
-    "{who}明确提出，希望我行尽快提供{product}方案，并请我们下次带具体报价来。",
-    "{who}直接询问我行{product}的办理条件，表示近期就有需要。",
-    "会谈中{who}主动提到需要{product}，希望我们两周内给出书面建议。",
-)
-LATENT: Final = {
-    "working_capital": (
-        "{who}说今年订单已经排到年底，生产线基本满负荷运转，原材料备货占用了不少资金。",
-        "客户反映订单增长很快，车间三班倒还赶不过来，采购付款压力比往年大。",
-    ),
-    "project_finance": (
-        "{who}透露公司计划投资约{plan}万元扩建生产基地，目前正在做可行性研究。",
-        "客户董事会已经通过新厂区建设计划，总投资约{plan}万元，资金安排还在商量。",
-    ),
-    "fx_hedging": (
-        "{who}抱怨今年海外收入占比越来越高，汇率一波动，利润就被吃掉一块。",
-        "客户外销收入以美元为主，{who}担心人民币升值影响全年利润。",
-    ),
-    "trade_finance": (
-        "海外客户的账期普遍拉长，{who}说部分出口订单回款要等{days}天以上。",
-        "客户出口业务这两年增长明显，但信用证和托收单据积压，资金回笼慢。",
-    ),
-    "supply_chain": (
-        "{who}提到上游有{suppliers}多家供应商，不少小供应商反映资金周转紧张，希望提前回款。",
-        "客户是行业里的核心企业，上游中小供应商经常找他们要求缩短付款周期。",
-    ),
-    "cash_management": (
-        "集团下属{subs}家子公司账户分散在多家银行，财务部每月归集资金要花大量人工。",
-        "{who}说各子公司资金各管各的，总部看不清整体头寸，调度很不方便。",
-    ),
-    "idle_cash": (
-        "客户账上沉淀资金比去年同期多了不少，{who}说暂时没有大的支出计划。",
-        "{who}提到近期回款集中到账，活期存款闲置较多，收益偏低。",
-    ),
-    "payroll_service": (
-        "公司现有员工{employees}人，工资目前由其他银行代发，{who}说员工对服务有些意见。",
-        "{who}提到员工人数已有{employees}人，发薪和个税代扣的工作量不小。",
-    ),
-}
-SIGNAL_HINTS: Final = {
-    "key_person_left": ("原{title}{name}已于{left}离职，新任人选尚未与我行建立联系。",),
-    "interactions_halved": ("最近两个季度客户回应明显变慢，约访多次被推迟。",),
-    "volume_decline_2q": ("客户近两个季度经我行的结算量持续下滑，部分业务转到了他行。",),
-    "no_senior_contact_90d": ("近三个月多次预约客户高层未果，只能与经办人员沟通。",),
-    "complaint_escalated": ("客户对{category}问题的处理结果不满意，已经向我行上级部门反映。",),
-    "late_payment": ("本季度客户贷款利息出现逾期，{who}解释是下游回款延迟。",),
-    "product_closed": ("客户已将{product}业务转到其他银行办理。",),
-}
-FILLER: Final = (
-    "双方就下半年的合作计划进行了交流。",
-    "客户介绍了今年的经营情况，主营产品{products}销售平稳。",
-    "{who}对我行近期的服务响应速度表示认可。",
-    "客户主要下游客户是{customers}。",
-    "会后整理了客户最新的组织架构和联系人信息，已录入CRM。",
-    "客户所在行业竞争激烈，价格压力较大。",
-)
+WHO: Final = "{who}"
+#: Products every client holds (never offered as a distractor).
+BASE_PRODUCTS: Final = ("对公存款", "结算与账户")
+FOLLOW_UP_CHANCE: Final = 0.4
+SECOND_HINT_CHANCE: Final = 0.5
+CLOSER_CHANCE: Final = 0.3
+
+People = list[dict[str, str | int]]
 
 
-def _who(rng: random.Random, people: list[dict[str, str | int]]) -> str:
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Fill every slot but ``{who}``, which each note fills with its own contact."""
+    return template.format_map(values | {"who": WHO})
+
+
+def _who(rng: random.Random, people: People, senior_ok: bool) -> tuple[str, str]:
+    """A current contact as a note names them: in full first (财务总监王总), then short (王总)."""
     present = [p for p in people if not p["left_on"] and p["level"] != "基层"]
+    if not senior_ok:
+        present = [p for p in present if p["level"] != "高层"] or [p for p in people if not p["left_on"]]
     person = rng.choice(present)
-    return (
-        f"{person['title']}{str(person['name'])[0]}总"
-        if person["level"] == "高层"
-        else f"{person['title']}{person['name']}"
-    )
+    title, name = str(person["title"]), str(person["name"])
+    if person["level"] == "高层":
+        return f"{title}{name[0]}总", f"{name[0]}总"
+    return f"{title}{name}", f"{name[0]}经理" if title.endswith("经理") else name
 
 
-def _signal_text(
-    text: str, code: str, truth: Truth, people: list[dict[str, str | int]], complaints: list[Row]
-) -> str:
-    """A churn signal's sentence with the client's own facts filled in."""
-    if code == "key_person_left":
-        person = next(pp for pp in people if pp["person_id"] == truth.left_person)
-        return text.format(title=person["title"], name=person["name"], left=person["left_on"], who="{who}")
-    if code == "complaint_escalated":
-        return text.format(
-            category=next(c["category"] for c in complaints if c["escalated"] == "true"), who="{who}"
-        )
-    if code == "product_closed":
-        return text.format(product=truth.closed_product, who="{who}")
-    return text
+def _name_contact(text: str, full: str, short: str) -> str:
+    """Name the contact in full at the first mention and short afterwards."""
+    head, _, tail = text.partition(WHO)
+    return head + full + tail.replace(WHO, short) if _ else text
 
 
-def note_rows(
-    rng: random.Random,
-    p: Profile,
-    row: Row,
-    truth: Truth,
-    people: list[dict[str, str | int]],
-    complaints: list[Row],
-    manager_id: str,
-) -> list[Row]:
-    """Two to five notes of the last twelve months that carry the client's truth."""
-    sentences: list[str] = []
-    recent: list[str] = []
+def _values(
+    rng: random.Random, p: Profile, row: Row, truth: Truth, people: People, complaints: list[Row]
+) -> dict[str, str]:
+    """Slot values from the client's own facts."""
     values = {
         "plan": row["investment_plan_wan"].split(".")[0] or "0",
         "days": str(rng.choice((90, 120, 150, 180))),
@@ -119,19 +66,80 @@ def note_rows(
         "employees": str(p.employees),
         "products": "、".join(row["main_products"].split(";")),
         "customers": "、".join(row["main_customers"].split(";")),
+        "city": p.city,
+        "product": truth.closed_product,
+        "category": next((c["category"] for c in complaints if c["escalated"] == "true"), ""),
     }
+    if truth.left_person:
+        person = next(pp for pp in people if pp["person_id"] == truth.left_person)
+        left = dt.date.fromisoformat(str(person["left_on"]))
+        values |= {
+            "title": str(person["title"]),
+            "name": str(person["name"]),
+            "left": f"{left.year}年{left.month}月{left.day}日",
+        }
+        values["left_month"] = str(left.month)
+    return values
+
+
+def _need_sentences(rng: random.Random, truth: Truth, values: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Sentences of stated and latent needs: (for any note, for the latest note)."""
+    body: list[str] = []
+    recent: list[str] = []
     for code in truth.stated:
-        sentences.append(rng.choice(STATED).format(product=NEEDS_BY_CODE[code].product, who="{who}"))
+        named = values | {"product": NEEDS_BY_CODE[code].product}
+        body.append(_fill(rng.choice(needp.STATED_ANY + needp.STATED_SPECIFIC[code]), named))
+        if rng.random() < FOLLOW_UP_CHANCE:
+            recent.append(_fill(rng.choice(needp.STATED_FOLLOW_UP), named))
     for code in truth.latent:
-        (recent if code == "idle_cash" else sentences).append(rng.choice(LATENT[code]))
-    for code in sorted(truth.signals):
-        recent.append(_signal_text(rng.choice(SIGNAL_HINTS[code]), code, truth, people, complaints))
-    sentences += rng.sample(FILLER, rng.randint(2, 3))
-    rng.shuffle(sentences)
+        if code == "idle_cash":
+            recent.append(_fill(rng.choice(needp.LATENT[code]), values))
+            continue
+        count = 2 if rng.random() < SECOND_HINT_CHANCE else 1
+        body += [_fill(t, values) for t in rng.sample(needp.LATENT[code], count)]
+    return body, recent
+
+
+def _distractors(rng: random.Random, truth: Truth, holdings: list[Row], values: dict[str, str]) -> list[str]:
+    """Products held or declined, small talk, other companies' news and routine sentences."""
+    active = [h["product"] for h in holdings if not h["closed_on"] and h["product"] not in BASE_PRODUCTS]
+    ever = {h["product"] for h in holdings}
+    wanted = {NEEDS_BY_CODE[c].product for c in truth.stated} | {
+        n.product for n in NEEDS if n.code in truth.evidence
+    }
+    declinable = [x for x in vocab.PRODUCTS if x not in ever | wanted | set(BASE_PRODUCTS)]
+    out: list[str] = []
+    if active and rng.random() < 0.7:
+        out.append(_fill(rng.choice(notep.HELD), values | {"product": rng.choice(active)}))
+    if declinable and rng.random() < 0.6:
+        out.append(_fill(rng.choice(notep.DECLINED), values | {"product": rng.choice(declinable)}))
+    out.append(_fill(rng.choice(notep.SMALL_TALK), values))
+    if rng.random() < 0.5:
+        out.append(_fill(rng.choice(notep.OTHERS_NEWS), values))
+    out += [_fill(t, values) for t in rng.sample(notep.ROUTINE, rng.randint(1, 2))]
+    return out
+
+
+def note_rows(
+    rng: random.Random,
+    p: Profile,
+    row: Row,
+    truth: Truth,
+    people: People,
+    complaints: list[Row],
+    holdings: list[Row],
+    manager_id: str,
+) -> list[Row]:
+    """Two to five notes of the last twelve months that carry the client's truth."""
+    values = _values(rng, p, row, truth, people, complaints)
+    body, recent = _need_sentences(rng, truth, values)
+    body += _distractors(rng, truth, holdings, values)
+    # Signals and recent balances are news of the last weeks: they go into the latest note.
+    recent += [_fill(rng.choice(notep.SIGNALS[code]), values) for code in sorted(truth.signals)]
+    rng.shuffle(body)
     rng.shuffle(recent)
 
-    # Signals and recent balances are news of the last weeks: they go into the latest note.
-    count = min(len(sentences), rng.randint(2, 5))
+    count = min(len(body), rng.randint(2, 5))
     days = sorted(
         {
             random_day(rng, AS_OF - dt.timedelta(days=350), AS_OF - dt.timedelta(days=30))
@@ -139,17 +147,16 @@ def note_rows(
         }
     )
     days.append(AS_OF - dt.timedelta(days=rng.randint(1, 4)))
+    senior_cutoff = AS_OF - dt.timedelta(days=rel.SENIOR_CONTACT_DAYS)
     notes = []
     for i, day in enumerate(days):
-        chunk = sentences[i :: len(days)] + (recent if i == len(days) - 1 else [])
-        who = _who(rng, people)
-        kind = rng.choices(("拜访纪要", "电话纪要", "内部讨论"), weights=(6, 3, 1))[0]
-        opener = {
-            "拜访纪要": f"{day.month}月{day.day}日拜访客户，与{who}面谈。",
-            "电话纪要": f"{day.month}月{day.day}日与{who}电话沟通。",
-            "内部讨论": f"{day.month}月{day.day}日团队内部讨论该客户情况。",
-        }[kind]
-        body = "".join(s.format(who=who, **values) for s in chunk)
+        chunk = body[i :: len(days)] + (recent if i == len(days) - 1 else [])
+        senior_ok = "no_senior_contact_90d" not in truth.signals or day < senior_cutoff
+        full, short = _who(rng, people, senior_ok)
+        kind = rng.choices(vocab.NOTE_KINDS, weights=(6, 3, 1))[0]
+        opener = rng.choice(notep.OPENERS[kind]).format(month=day.month, day=day.day, who=WHO)
+        closer = rng.choice(notep.CLOSERS) if rng.random() < CLOSER_CHANCE else ""
+        text = _name_contact(opener + "".join(chunk) + closer, full, short)
         notes.append(
             {
                 "note_id": f"{p.client_id}-N{i + 1:02d}",
@@ -157,7 +164,7 @@ def note_rows(
                 "date": iso(day),
                 "author": manager_id,
                 "kind": kind,
-                "text": opener + body,
+                "text": text,
             }
         )
     return notes

@@ -22,6 +22,14 @@ BASE_PRODUCTS: Final = ("对公存款", "结算与账户")
 SIZE_INTERACTIONS: Final = {"大型": 12, "中型": 8, "小型": 5, "微型": 3}
 SIZE_TRANSACTIONS: Final = {"大型": (40, 120), "中型": (15, 60), "小型": (5, 30), "微型": (1, 12)}
 VISIT_PURPOSES: Final = ("日常维护", "需求调研", "产品推介", "授信回访", "投诉回访", "年度合作洽谈")
+#: Days of the revenue window: holdings report balances, revenue and cost of the last year.
+WINDOW_DAYS: Final = 365
+#: The settlement account opens the relationship; the deposit account follows within these days.
+DEPOSIT_OPEN_DAYS: Final = 30
+SETTLEMENT_PRODUCT: Final = "结算与账户"
+#: Export share (%) from which a client does foreign-trade business (trade finance, FX, ...).
+EXPORTER_MIN_PCT: Final = 5.0
+FX_PRODUCTS: Final = ("贸易融资", "外汇衍生品")
 
 # product -> (balance as share of client revenue (low, high), revenue rate, cost rate).
 # Balance products earn a rate on the balance; fee products (balance 0) earn a share of the
@@ -64,6 +72,8 @@ class Truth:
     signals: set[str] = field(default_factory=set)
     closed_product: str = ""
     left_person: str = ""
+    balances: dict[str, float] = field(default_factory=dict)
+    """Full (not pro-rated) balance of each balance product, for the quarter-end figures."""
 
     @property
     def latent(self) -> list[str]:
@@ -106,11 +116,14 @@ def decide_evidence(rng: random.Random, p: Profile, row: Row) -> set[str]:
 def decide_holdings(rng: random.Random, p: Profile, evidence: set[str]) -> set[str]:
     """Products held now: evidence needs are met half the time, others sometimes."""
     held = set(BASE_PRODUCTS)
+    exporter = p.export_share[2025] >= EXPORTER_MIN_PCT
     for need in needs_rules.NEEDS:
+        if need.product in FX_PRODUCTS and not exporter:
+            continue
         chance = 0.4 if need.code in evidence else (0.35 if need.product in LOAN_PRODUCTS[:1] else 0.12)
         if rng.random() < chance:
             held.add(need.product)
-    if p.export_share[2025] >= 5 and rng.random() < 0.8:
+    if exporter and rng.random() < 0.8:
         held.add("国际结算")
     return held
 
@@ -153,48 +166,73 @@ def decide_signals(rng: random.Random, truth: Truth) -> set[str]:
     return set()
 
 
+def held_share(opened: dt.date, closed: dt.date | None) -> float:
+    """Share of the revenue window (the last `WINDOW_DAYS` days) a product was held."""
+    start = max(opened, AS_OF - dt.timedelta(days=WINDOW_DAYS))
+    end = min(closed or AS_OF, AS_OF)
+    return max(0, (end - start).days) / WINDOW_DAYS
+
+
+def _open_and_close(
+    rng: random.Random, product: str, truth: Truth, since: dt.date, old: bool
+) -> tuple[dt.date, dt.date | None]:
+    """Opening and closing day: the settlement account opens the relationship, all else later."""
+    if product == SETTLEMENT_PRODUCT:
+        return since, None
+    if product == "对公存款":
+        return random_day(rng, since, since + dt.timedelta(days=DEPOSIT_OPEN_DAYS)), None
+    latest_open = AS_OF - dt.timedelta(days=400 if product == truth.closed_product else 800 if old else 40)
+    opened = random_day(rng, since, max(since, latest_open))
+    if product == truth.closed_product:
+        return opened, random_day(rng, AS_OF - dt.timedelta(days=330), AS_OF - dt.timedelta(days=20))
+    if old:
+        return opened, random_day(rng, opened + dt.timedelta(days=30), AS_OF - dt.timedelta(days=380))
+    return opened, None
+
+
+def _economics(rng: random.Random, p: Profile, product: str) -> tuple[float, float, float]:
+    """Full-year balance, revenue and direct cost of one product."""
+    (lo, hi), rate, cost = PRODUCT_ECONOMICS[product]
+    rev = p.revenue[2025]
+    if hi > 0:
+        balance = rev * rng.uniform(lo, hi) * (p.export_share[2025] / 40 if product == "贸易融资" else 1)
+        # Loans to small firms carry a higher credit-risk cost (provisions).
+        risk = 0.012 if product in LOAN_PRODUCTS and p.size in ("小型", "微型") else 0.0
+        return balance, balance * rate, balance * (cost + risk)
+    base = (
+        p.employees
+        if product == "代发工资"
+        else rev * (max(p.export_share[2025], 5) / 40 if product in ("国际结算", "外汇衍生品") else 1)
+    )
+    income = base * rate * rng.uniform(0.6, 1.4)
+    return 0.0, income, income * cost
+
+
 def holdings_rows(rng: random.Random, p: Profile, truth: Truth, since: dt.date) -> list[Row]:
-    """Holdings with balances, revenue and cost; closed products carry a closing date."""
+    """Holdings with balances, revenue and cost of the months held in the last year.
+
+    The settlement account is opened on ``since`` (it starts the relationship); every other
+    product opens later. Balances, revenue and cost are pro-rata to the days held inside the
+    revenue window, so a product opened three months ago earns a quarter of a year, and one
+    closed before the window earns nothing.
+    """
     rows = []
     ordered = [prod for prod in PRODUCT_ECONOMICS if prod in truth.held]
     old_closed = [prod for prod in ("国际结算", "对公理财") if prod not in truth.held and rng.random() < 0.08]
     for product in ordered + old_closed:
-        (lo, hi), rate, cost = PRODUCT_ECONOMICS[product]
         if product in old_closed and since > AS_OF - dt.timedelta(days=800):
             continue
-        latest_open = AS_OF - dt.timedelta(
-            days={truth.closed_product: 400}.get(product, 800 if product in old_closed else 40)
-        )
-        opened = random_day(rng, since, max(since, latest_open))
-        closed = ""
-        months = 12.0
-        if product == truth.closed_product:
-            day = random_day(rng, AS_OF - dt.timedelta(days=330), AS_OF - dt.timedelta(days=20))
-            closed, months = iso(day), 12 - (AS_OF - day).days / 30.4
-        elif product in old_closed:
-            day = random_day(rng, opened + dt.timedelta(days=30), AS_OF - dt.timedelta(days=380))
-            closed, months = iso(day), 0.0
-        rev = p.revenue[2025]
-        if hi > 0:
-            balance = rev * rng.uniform(lo, hi) * (p.export_share[2025] / 40 if product == "贸易融资" else 1)
-            # Loans to small firms carry a higher credit-risk cost (provisions).
-            risk = 0.012 if product in LOAN_PRODUCTS and p.size in ("小型", "微型") else 0.0
-            income, direct = balance * rate, balance * (cost + risk)
-        else:
-            base = (
-                p.employees
-                if product == "代发工资"
-                else rev * (max(p.export_share[2025], 5) / 40 if product in ("国际结算", "外汇衍生品") else 1)
-            )
-            balance, income = 0.0, base * rate * rng.uniform(0.6, 1.4)
-            direct = income * cost
-        share = months / 12
+        opened, closed = _open_and_close(rng, product, truth, since, product in old_closed)
+        balance, income, direct = _economics(rng, p, product)
+        if closed is None:
+            truth.balances[product] = balance
+        share = held_share(opened, closed)
         rows.append(
             {
                 "client_id": p.client_id,
                 "product": product,
                 "opened_on": iso(opened),
-                "closed_on": closed,
+                "closed_on": iso(closed) if closed else "",
                 "avg_balance_wan": money(balance * share),
                 "revenue_wan": money(income * share),
                 "direct_cost_wan": money(direct * share),
@@ -206,9 +244,13 @@ def holdings_rows(rng: random.Random, p: Profile, truth: Truth, since: dt.date) 
 def quarterly_rows(rng: random.Random, p: Profile, truth: Truth, holdings: list[Row], rank: int) -> list[Row]:
     """Eight quarters of deposits, loans, settlement volume, interactions and overdue days."""
     deposit = next(float(h["avg_balance_wan"]) for h in holdings if h["product"] == "对公存款")
-    loans = sum(
-        float(h["avg_balance_wan"]) for h in holdings if h["product"] in LOAN_PRODUCTS and not h["closed_on"]
-    )
+    loan_opened = [
+        (dt.date.fromisoformat(h["opened_on"]), truth.balances[h["product"]])
+        for h in holdings
+        if h["product"] in LOAN_PRODUCTS and not h["closed_on"]
+    ]
+    # Quarter-end loan balance: the loans already opened by the end of each quarter.
+    loans = [sum(b for day, b in loan_opened if day <= quarter_bounds(q)[1]) for q in QUARTERS]
     trend = rng.gauss(0.01, 0.03)
     deposits = [deposit * (1 + trend) ** (i - 6) * rng.uniform(0.9, 1.1) for i in range(8)]
     if "idle_cash" in truth.evidence:
@@ -236,19 +278,18 @@ def quarterly_rows(rng: random.Random, p: Profile, truth: Truth, holdings: list[
         inter[7] = inter[4]
 
     overdue = [0] * 8
-    if loans > 0:
-        for i in range(6):
-            if rng.random() < 0.06:
-                overdue[i] = rng.randint(3, 40)
+    for i in range(6):
+        if loans[i] > 0 and rng.random() < 0.06:
+            overdue[i] = rng.randint(3, 40)
     if "late_payment" in truth.signals:
-        overdue[rng.choice((6, 7))] = rng.randint(5, 75)
+        overdue[rng.choice([i for i in (6, 7) if loans[i] > 0])] = rng.randint(5, 75)
 
     return [
         {
             "client_id": p.client_id,
             "quarter": q,
             "deposit_avg_wan": money(deposits[i]),
-            "loan_balance_wan": money(loans * rng.uniform(0.93, 1.07) if loans else 0.0),
+            "loan_balance_wan": money(loans[i] * rng.uniform(0.93, 1.07) if loans[i] else 0.0),
             "settlement_volume_wan": money(volume[i]),
             "interactions": str(inter[i]),
             "overdue_days": str(overdue[i]),
@@ -330,8 +371,15 @@ def transaction_rows(rng: random.Random, p: Profile, truth: Truth, holdings: lis
     if rng.random() < 0.08:
         last_day = AS_OF - dt.timedelta(days=rng.randint(100, 300))
     fading = bool({"interactions_halved", "volume_decline_2q"} & truth.signals)
-    active = [h for h in holdings if h["product"] != "对公存款" and not h["closed_on"]]
-    products = [h["product"] for h in active] or ["结算与账户"]
+    spans = [
+        (
+            h["product"],
+            dt.date.fromisoformat(h["opened_on"]),
+            dt.date.fromisoformat(h["closed_on"]) if h["closed_on"] else AS_OF,
+        )
+        for h in holdings
+        if h["product"] != "对公存款"
+    ]
     span = (last_day - start).days
     scale = p.revenue[2025] * 0.004
     rows = []
@@ -344,7 +392,7 @@ def transaction_rows(rng: random.Random, p: Profile, truth: Truth, holdings: lis
             {
                 "client_id": p.client_id,
                 "date": iso(day),
-                "product": rng.choice(products),
+                "product": rng.choice([prod for prod, opened, closed in spans if opened <= day <= closed]),
                 "amount_wan": money(max(0.01, scale * rng.lognormvariate(0, 0.9))),
             }
         )
