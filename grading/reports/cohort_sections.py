@@ -15,6 +15,7 @@ from typing import Final
 
 from IPython.display import HTML
 
+from grading.exams.psychometrics import strata_index
 from grading.reports import charts
 from grading.reports.cohort import (
     Fairness,
@@ -181,11 +182,28 @@ class CohortReport(_Common):
             / sum(q.points for q in r.questions if not q.manual)
             for r in self.decided
         }
-        result: Fairness = fairness(auto, {r.decision.trainee: r.stratum for r in self.decided})
+        strata = {r.decision.trainee: r.stratum for r in self.decided}
+        result: Fairness = fairness(auto, strata)
+        index = {s.stratum: s.index for s in strata_index(auto, strata)}
         rows = [
-            [esc(s.stratum), str(s.n), pct(s.mean), pct(s.sd), f"{s.difference:+.0%}"] for s in result.strata
+            [
+                esc(s.stratum),
+                str(s.n),
+                pct(s.mean),
+                pct(s.sd),
+                f"{s.difference:+.0%}",
+                f"{index[s.stratum]:.1f}",
+            ]
+            for s in result.strata
         ]
-        headers = [t("cohort.stratum"), "n", t("cohort.mean"), t("cohort.sd"), t("cohort.difference")]
+        headers = [
+            t("cohort.stratum"),
+            "n",
+            t("cohort.mean"),
+            t("cohort.sd"),
+            t("cohort.difference"),
+            t("cohort.index"),
+        ]
         test = (
             t("cohort.anova", f=num(result.f_statistic), p=num(result.p_value, 3))
             if result.f_statistic is not None
@@ -194,7 +212,7 @@ class CohortReport(_Common):
         return HTML(
             f"<h2>{esc(t('cohort.fairness'))}</h2>"
             + f"<p class='note'>{esc(t('cohort.fairness_note', role=self.role))}</p>"
-            + table(headers, rows, numeric=(1, 2, 3, 4))
+            + table(headers, rows, numeric=(1, 2, 3, 4, 5))
             + f"<p class='note'>{esc(test)}</p>"
         )
 
