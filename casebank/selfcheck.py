@@ -87,7 +87,10 @@ VERDICT_RIGHT: Final = ("正确", "#1a7f37")
 VERDICT_WRONG: Final = ("不正确", "#cf222e")
 VERDICT_UNANSWERED: Final = ("未作答", "#6e7781")
 UNANSWERED: Final = "还没有作答：把答案填入上面的变量后重新运行本单元格。"
-NOT_RUNNING: Final = "代码还不能运行（{error}）：先把 ___ 换成你的代码，再运行本单元格。"
+#: The blank in "complete the code" exercises. Four underscores: IPython defines ``___`` (an
+#: earlier output), so a three-underscore blank would run with a surprising value.
+BLANK: Final = "____"
+NOT_RUNNING: Final = "代码还不能运行（{error}）：先把 " + BLANK + " 换成你的代码，再运行本单元格。"
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,22 @@
-"""Module 3 exercises: client information, key people and CRM record quality."""
+"""Module 3 exercises: client information, key people and CRM record quality.
+
+Exercises 3.1–3.4 are about the trainee's drawn practice client (3.1–3.2 complete given code,
+3.3–3.4 from scratch); 3.5 is about the whole practice set. C0053 is the worked example.
+"""
 
 from __future__ import annotations
 
+from typing import Final
+
 import pandas as pd
 
-from casebank import vocab
 from casebank.load import CaseBank
 from grading.methods import crm_quality, information, value
-from grading.practice import Exercise
+from grading.practice import Case, Exercise, drawable, practice_ids
+from grading.practice.slips import UNIT_PERCENT
+
+WORKED_EXAMPLE: Final = ("C0053",)
+PERSON_ID: Final = r"C\d{4}-P\d{2}"
 
 
 def _growth(sales: pd.DataFrame, client_id: str, column: str, first: int, last: int) -> float:
@@ -24,126 +33,163 @@ def _stale_names(bank: CaseBank, client_id: str, *, days: int, departed_too: boo
     return sorted(p.loc[mask, "name"].astype(str))
 
 
-def exercises(bank: CaseBank) -> list[Exercise]:
-    """Return the module 3 exercises."""
+def _growth_cases(bank: CaseBank, ids: list[str]) -> dict[str, Case]:
     years = sorted(bank.sales["year"].unique())
     last, prev, first = int(years[-1]), int(years[-2]), int(years[0])
-    growth = float(value.revenue_growth_pct(bank)["C0092"])
-
-    people = bank.people
-    c0113 = people[people["client_id"] == "C0113"]
-    key = crm_quality.key_people(bank, "C0113")
-    key_with_departed = sorted(c0113.loc[c0113["influence"] >= information.KEY_INFLUENCE_MIN, "person_id"])
-    key_influence_3 = sorted(c0113.loc[c0113["left_on"].isna() & (c0113["influence"] >= 3), "person_id"])
-
-    stale = information.stale_names(bank, "C0182")
-    defects = crm_quality.record_defects(bank)
-    to_fix = crm_quality.records_to_fix(bank, "C0113")
-    stale_only = sorted(p for p in to_fix if defects.at[p, "stale_key_contact"])
-    departed_ids = set(c0113.loc[c0113["left_on"].notna(), "person_id"].astype(str))
-    fix_without_departed = sorted(p for p in to_fix if p not in departed_ids)
-
-    practice = set(bank.clients.loc[bank.clients["pool"] == vocab.POOL_PRACTICE, "client_id"])
-    in_practice = people[people["client_id"].isin(practice)]
-    stale_people = information.stale_key_people(bank)
-    stale_total = int(stale_people["client_id"].isin(practice).sum())
-    age = (bank.as_of - in_practice["last_contact"]).dt.days
-    active = in_practice["left_on"].isna()
-    stale_all_influence = int((active & (age > information.STALE_CONTACT_DAYS)).sum())
-    stale_with_departed = int(
-        (
-            (in_practice["influence"] >= information.KEY_INFLUENCE_MIN)
-            & (age > information.STALE_CONTACT_DAYS)
-        ).sum()
-    )
-    return [
-        Exercise(
-            id="m03.growth_c0092",
-            kind="number",
-            answer=growth,
-            decimals=1,
-            explanation=f"正确。增长率 = {last} 年营收 ÷ {prev} 年营收 − 1，以百分数表示并保留一位小数。",
-            hint=f"用 sales 表中 C0092 的 revenue_wan：{last} 年比 {prev} 年，结果乘以 100。",
-            mistakes=[
+    growth = value.revenue_growth_pct(bank)
+    return {
+        c: Case(
+            float(growth[c]),
+            [
                 (
-                    _growth(bank.sales, "C0092", "revenue_wan", first, last),
-                    f"这是 {first} 到 {last} 两年的累计增长；题目问的是最近一年（{last} 比 {prev}）。",
+                    _growth(bank.sales, c, "revenue_wan", first, last),
+                    "这是两年的累计增长；题目问的是最近一年比上一年。",
                 ),
                 (
-                    _growth(bank.sales, "C0092", "net_profit_wan", prev, last),
-                    "这是净利润的增长；营收（销售信息）用 revenue_wan 列。",
+                    _growth(bank.sales, c, "net_profit_wan", prev, last),
+                    "这是净利润的增长；营收用 revenue_wan 列。",
                 ),
+                (_growth(bank.sales, c, "revenue_wan", last, prev), "除反了：用最近一年除以上一年，再减 1。"),
             ],
-            clients=("C0092",),
-        ),
-        Exercise(
-            id="m03.key_people_c0113",
-            kind="set",
-            answer=key,
-            explanation="正确。关键人物 = 仍在职且影响力 ≥ 4 的人；已离职的人无论职位多高都不再是决策链上的人。",
-            hint="两个条件同时满足：left_on 为空（在职）；influence ≥ 4。",
-            mistakes=[
-                (
-                    key_with_departed,
-                    "名单里有已离职的人：left_on 有日期说明此人已离开客户，要从决策链中移除。",
-                ),
-                (key_influence_3, "影响力门槛是 ≥ 4；影响力 3 的中层经理是重要联系人，但不算关键人物。"),
+        )
+        for c in ids
+    }
+
+
+def _key_people_cases(bank: CaseBank, ids: list[str]) -> dict[str, Case]:
+    out = {}
+    for c in ids:
+        p = bank.people[bank.people["client_id"] == c]
+        with_departed = sorted(
+            p.loc[p["influence"] >= information.KEY_INFLUENCE_MIN, "person_id"].astype(str)
+        )
+        influence_3 = sorted(p.loc[p["left_on"].isna() & (p["influence"] >= 3), "person_id"].astype(str))
+        out[c] = Case(
+            crm_quality.key_people(bank, c),
+            [
+                (with_departed, "名单里有已离职的人：left_on 有日期说明此人已离开客户，要从决策链中移除。"),
+                (influence_3, "影响力门槛是 ≥ 4；影响力 3 的人是重要联系人，但不算关键人物。"),
             ],
-            clients=("C0113",),
-        ),
-        Exercise(
-            id="m03.stale_c0182",
-            kind="set",
-            answer=stale,
-            explanation=(
-                f"正确。陈旧记录 = 在职、影响力 ≥ 4、最近接触距数据日期超过 {information.STALE_CONTACT_DAYS} 天的关键人物，"
-                "这些人要尽快安排拜访并更新记录。"
-            ),
-            hint=f"逐人计算 {bank.as_of.date()} − last_contact 的天数，只看在职且影响力 ≥ 4 的人。",
-            mistakes=[
+        )
+    return out
+
+
+def _stale_cases(bank: CaseBank, ids: list[str]) -> dict[str, Case]:
+    days = information.STALE_CONTACT_DAYS
+    return {
+        c: Case(
+            information.stale_names(bank, c),
+            [
                 (
-                    _stale_names(bank, "C0182", days=information.STALE_CONTACT_DAYS, departed_too=True),
+                    _stale_names(bank, c, days=days, departed_too=True),
                     "已离职的人不算陈旧记录（他们要按离职处理），陈旧只针对仍在职的关键人物。",
                 ),
                 (
-                    _stale_names(bank, "C0182", days=365, departed_too=False),
-                    f"门槛是 {information.STALE_CONTACT_DAYS} 天（半年），不是一年：关键人物半年没接触就要更新。",
+                    _stale_names(bank, c, days=365, departed_too=False),
+                    f"门槛是 {days} 天（半年），不是一年：关键人物半年没接触就要更新。",
+                ),
+                (
+                    _stale_names(bank, c, days=days - 1, departed_too=False),
+                    f"恰好 {days} 天的不算陈旧：规则是“超过”，不含等于。",
                 ),
             ],
-            clients=("C0182",),
-        ),
-        Exercise(
-            id="m03.fix_c0113",
-            kind="set",
-            answer=to_fix,
-            explanation=(
-                "正确。要修正的记录包括：陈旧的关键人物、汇报对象已离职的在职人员（汇报线没更新），"
-                "以及离职后仍登记了接触日期的人（接触记到了错误的人名下）。"
-            ),
-            hint="三条规则逐人检查：陈旧关键人物；reports_to 指向已离职的人；离职后还有接触记录（last_contact > left_on）。",
-            mistakes=[
+        )
+        for c in ids
+    }
+
+
+def _fix_cases(bank: CaseBank, ids: list[str]) -> dict[str, Case]:
+    defects = crm_quality.record_defects(bank)
+    out = {}
+    for c in ids:
+        to_fix = crm_quality.records_to_fix(bank, c)
+        p = bank.people[bank.people["client_id"] == c]
+        departed = set(p.loc[p["left_on"].notna(), "person_id"].astype(str))
+        out[c] = Case(
+            to_fix,
+            [
                 (
-                    stale_only,
+                    [q for q in to_fix if defects.at[q, "stale_key_contact"]],
                     "只找了陈旧记录；还要检查汇报线是否指向已离职的人、离职人员是否有离职后的接触记录。",
                 ),
                 (
-                    fix_without_departed,
+                    [q for q in to_fix if q not in departed],
                     "漏了已离职的人：离职后仍登记接触日期，说明接触被记错了人，这条记录也要修正。",
                 ),
+                (
+                    [q for q in to_fix if not defects.at[q, "reports_to_departed"] or q in departed],
+                    "漏了汇报线指向已离职人员的在职人员：他们的汇报关系没有更新，决策链是错的。",
+                ),
             ],
-            clients=("C0113",),
+        )
+    return out
+
+
+def _stale_total(bank: CaseBank) -> Exercise:
+    practice = set(practice_ids(bank))
+    people = bank.people[bank.people["client_id"].isin(practice)]
+    age = (bank.as_of - people["last_contact"]).dt.days
+    old = age > information.STALE_CONTACT_DAYS
+    key = people["influence"] >= information.KEY_INFLUENCE_MIN
+    return Exercise(
+        id="m03.stale_total",
+        kind="number",
+        answer=int(information.stale_key_people(bank)["client_id"].isin(practice).sum()),
+        decimals=0,
+        explanation="正确。这是整个练习集中需要尽快拜访并更新的关键人物记录数，可以按客户经理分派跟进。",
+        hint="在练习集客户的 people 中，同时满足：在职、影响力 ≥ 4、最近接触超过 180 天。",
+        mistakes=[
+            (int((people["left_on"].isna() & old).sum()), "没有限定影响力 ≥ 4：陈旧规则只针对关键人物。"),
+            (int((key & old).sum()), "把已离职的人也算进去了：陈旧规则只针对仍在职的关键人物。"),
+        ],
+    )
+
+
+def exercises(bank: CaseBank) -> list[Exercise]:
+    """Return the module 3 exercises."""
+    ids = drawable(bank, exclude=WORKED_EXAMPLE)
+    days = information.STALE_CONTACT_DAYS
+    return [
+        Exercise(
+            id="m03.growth",
+            kind="number",
+            answer=None,
+            decimals=1,
+            unit=UNIT_PERCENT,
+            explanation="正确。增长率 = 最近一年营收 ÷ 上一年营收 − 1，以百分数表示并保留一位小数。",
+            hint="用 sales 表中你的客户的 revenue_wan：最近一年比上一年，减 1 后乘以 100。",
+            cases=_growth_cases(bank, ids),
         ),
         Exercise(
-            id="m03.stale_total",
-            kind="number",
-            answer=stale_total,
-            # whole numbers: one decimal, so the checker's one-unit tolerance cannot accept off-by-one
-            decimals=1,
-            explanation="正确。这是整个练习集中需要尽快拜访并更新的关键人物记录数，可以按客户经理分派跟进。",
-            hint="在练习集客户的 people 中，同时满足：在职、影响力 ≥ 4、最近接触超过 180 天。",
-            mistakes=[
-                (stale_all_influence, "没有限定影响力 ≥ 4：陈旧规则只针对关键人物。"),
-                (stale_with_departed, "把已离职的人也算进去了：陈旧规则只针对仍在职的关键人物。"),
-            ],
+            id="m03.key_people",
+            kind="set",
+            answer=None,
+            item_pattern=PERSON_ID,
+            item_example="C0053-P01",
+            explanation="正确。关键人物 = 仍在职且影响力 ≥ 4 的人；已离职的人无论职位多高都不再是决策链上的人。",
+            hint="两个条件同时满足：left_on 为空（在职）；influence ≥ 4。写 person_id。",
+            cases=_key_people_cases(bank, ids),
         ),
+        Exercise(
+            id="m03.stale",
+            kind="set",
+            answer=None,
+            explanation=(
+                f"正确。陈旧记录 = 在职、影响力 ≥ 4、最近接触距数据日期超过 {days} 天的关键人物，"
+                "这些人要尽快安排拜访并更新记录。"
+            ),
+            hint=f"逐人计算 {bank.as_of.date()} − last_contact 的天数，只看在职且影响力 ≥ 4 的人；写姓名。",
+            cases=_stale_cases(bank, ids),
+        ),
+        Exercise(
+            id="m03.fix",
+            kind="set",
+            answer=None,
+            item_pattern=PERSON_ID,
+            item_example="C0053-P01",
+            explanation="正确。三类问题逐人检查，任一成立就要修正；修正时先问清新的汇报关系和接触对象。",
+            hint="三条规则逐人检查：陈旧关键人物；reports_to 指向已离职的人；离职后还有接触记录（last_contact > left_on）。",
+            cases=_fix_cases(bank, ids),
+        ),
+        _stale_total(bank),
     ]

@@ -144,8 +144,8 @@ def test_items_in_another_column_are_a_format_slip() -> None:
 
 
 def test_unfinished_code_is_reported_not_raised() -> None:
-    result = check("m91.growth", lambda: ___ * 100)  # type: ignore[name-defined]  # noqa: F821
-    assert not result.answered and "NameError" in result.message and "___" in result.message
+    result = check("m91.growth", lambda: ____ * 100)  # type: ignore[name-defined]  # noqa: F821
+    assert not result.answered and "NameError" in result.message and "____" in result.message
 
 
 def test_code_that_runs_is_checked() -> None:
