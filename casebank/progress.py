@@ -35,7 +35,9 @@ FILE_NAME: Final = "progress.jsonl"
 FORMAT_VERSION: Final = 1
 EVENT_CHECK: Final = "check"
 EVENT_MODULE: Final = "module_completed"
-EVENTS: Final = (EVENT_CHECK, EVENT_MODULE)
+EVENT_EXAM_STARTED: Final = "exam_started"
+EVENTS: Final = (EVENT_CHECK, EVENT_MODULE, EVENT_EXAM_STARTED)
+EXAM_ID: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 #: Exercise ids are ``m<two-digit module>.<name>``, e.g. ``m04.abc_tier``.
 EXERCISE_ID: Final = re.compile(r"^m(?P<module>[0-9]{2})\.[A-Za-z0-9_.-]+$")
 MODULE_ID: Final = re.compile(r"^m?(?P<number>[0-9]{1,2})$")
@@ -52,9 +54,9 @@ class ProgressEvent:
     """One recorded event."""
 
     event: str
-    """``check`` or ``module_completed``."""
+    """``check``, ``module_completed`` or ``exam_started``."""
     module: str
-    """Two-digit module id, e.g. ``04``."""
+    """Two-digit module id, e.g. ``04`` (empty for an exam event)."""
     at: dt.datetime
     """When it happened (UTC, naive)."""
     exercise: str = ""
@@ -63,6 +65,8 @@ class ProgressEvent:
     """Whether the check passed (always true for a module completion)."""
     user: str = ""
     """The operating-system user who ran it."""
+    exam: str = ""
+    """The exam an ``exam_started`` event belongs to."""
 
 
 def progress_path() -> Path:
@@ -167,6 +171,27 @@ def record_module_completed(module: str | int) -> bool:
     return _append(record)
 
 
+def record_exam_started(exam: str) -> bool:
+    """Record that the trainee opened an exam (its first such event is the sitting's start time).
+
+    Returns:
+        Whether it was written (False, with a warning, when the file cannot be written).
+
+    Raises:
+        ProgressError: not an exam id.
+    """
+    if not EXAM_ID.match(exam):
+        raise ProgressError(f"exam {exam!r} is not an exam id such as 'assoc'.")
+    record = {
+        "v": FORMAT_VERSION,
+        "event": EVENT_EXAM_STARTED,
+        "exam": exam,
+        "at": _now().isoformat(timespec="seconds"),
+        "user": _user(),
+    }
+    return _append(record)
+
+
 def parse_event(line: str) -> ProgressEvent | None:
     """One line of a progress file as an event, or None when it is not a valid record."""
     try:
@@ -174,6 +199,13 @@ def parse_event(line: str) -> ProgressEvent | None:
         if not isinstance(data, dict) or data.get("event") not in EVENTS:
             return None
         at = dt.datetime.fromisoformat(str(data["at"])).replace(tzinfo=None)
+        if data["event"] == EVENT_EXAM_STARTED:
+            exam = str(data["exam"])
+            return (
+                ProgressEvent(EVENT_EXAM_STARTED, "", at, user=str(data.get("user", "")), exam=exam)
+                if (EXAM_ID.match(exam))
+                else None
+            )
         module = normalise_module(data["module"])
         if data["event"] == EVENT_CHECK:
             exercise = str(data["exercise"])

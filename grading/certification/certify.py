@@ -6,6 +6,12 @@ graded item is ungraded or the submission needs a trainer's attention; otherwise
 when the overall minimum AND every competency minimum are met, else "failed". Decisions live in
 ``cma_decision``; every new or changed decision, revocation and appeal is appended to
 ``cma_audit``.
+
+The scheme's sitting rules (`grading.certification.rules`) apply on top: a sitting that breaks
+the retake rules is refused (failed, with the reason); a script within the second-marking band
+stays pending until its marking is complete (`grading.pipeline.marking`); working time beyond
+the limit keeps an otherwise passing decision pending for a trainer; where the course has
+collected progress records, missing curriculum modules fail an otherwise passing decision.
 """
 
 from __future__ import annotations
@@ -19,11 +25,28 @@ from typing import Final
 from sqlalchemy.orm import Session
 
 from casebank.errors import CmAcademyError
+from grading.certification.rules import (
+    SITTING_REFUSED,
+    check_sitting,
+    close_sitting,
+    curriculum_refusal,
+    submission_times,
+)
 from grading.pipeline.audit import decision_state, record_decision
 from grading.pipeline.course import Course
 from grading.pipeline.gradebook import gradebook
 from grading.pipeline.lock import exclusive
-from grading.pipeline.records import Decision, GradingRecord, Trainee, audit, now, open_engine, session
+from grading.pipeline.marking import pending_reason
+from grading.pipeline.records import (
+    Decision,
+    GradingRecord,
+    Sitting,
+    Trainee,
+    audit,
+    now,
+    open_engine,
+    session,
+)
 from grading.scheme import Level, Scheme, load_scheme
 from grading.status import NEEDS_ATTENTION, DecisionStatus
 
@@ -155,6 +178,7 @@ def certify(
     url = course.db_url
     today = today or dt.date.today()
     grades = _grades(url, exam)
+    times = submission_times(url, exam)
     if not grades:
         raise CertifyError(f"no graded submissions of {exam}; run `cmacademy grade {exam}` first.")
     with exclusive(course, exam, "certify"):
@@ -168,6 +192,9 @@ def certify(
                     f"{record.status}: {record.reason}" if record and record.status in NEEDS_ATTENTION else ""
                 )
                 status, why, comps, total = evaluate(level, grades[trainee], attention)
+                status, why, sitting, refused = _sitting_rules(
+                    s, course, level, exam, trainee, grades[trainee], times.get(trainee), (status, why)
+                )
                 if status == DecisionStatus.CERTIFIED and (
                     missing := missing_prerequisites(s, level, scheme, trainee, today)
                 ):
@@ -181,9 +208,40 @@ def certify(
                     result = replace(
                         result, status=stored.status, reason=f"{REVOKED_NOTE} ({stored.certificate_id})"
                     )
+                close_sitting(sitting, SITTING_REFUSED if refused else result.status, result.reason)
                 results.append(result)
         engine.dispose()
     return results
+
+
+def _sitting_rules(
+    s: Session,
+    course: Course,
+    level: Level,
+    exam: str,
+    trainee: str,
+    grades: dict[str, tuple[float | None, bool]],
+    submitted: dt.datetime | None,
+    decision: tuple[str, str],
+) -> tuple[str, str, Sitting | None, bool]:
+    """Apply retakes, second marking, the time limit and curriculum to a decision.
+
+    Returns:
+        (status, reason, the sitting, whether the sitting is refused).
+    """
+    status, why = decision
+    check = check_sitting(s, course.root, level, exam, trainee, submitted)
+    if check.refusal:
+        return DecisionStatus.FAILED, check.refusal, check.sitting, True
+    if status != DecisionStatus.PENDING and (waiting := pending_reason(s, level, exam, trainee, grades)):
+        status, why = DecisionStatus.PENDING, waiting
+    if check.overtime and status == DecisionStatus.CERTIFIED:
+        status, why = DecisionStatus.PENDING, f"submission needs a trainer's attention: {check.overtime}"
+    elif check.overtime and status == DecisionStatus.FAILED:
+        why = f"{why}; {check.overtime}"
+    if status == DecisionStatus.CERTIFIED and (missing := curriculum_refusal(s, level, trainee)):
+        status, why = DecisionStatus.FAILED, missing
+    return status, why, check.sitting, False
 
 
 def missing_prerequisites(s: Session, level: Level, scheme: Scheme, trainee: str, today: dt.date) -> str:

@@ -18,6 +18,8 @@ from grading.cli import (
     grade_cmds,
     hr_cmds,
     hub_cmds,
+    marking_cmds,
+    progress_cmds,
     report_cmds,
 )
 from grading.cli import simulate_cmds as _simulate_cmds  # noqa: F401  (registers `exam simulate`, `exam cutscore`)
@@ -48,5 +50,7 @@ for command in (
     hr_cmds.expiring_cmd,
     hub_cmds.hub,
     exam_cmds.exam,
+    progress_cmds.progress,
+    marking_cmds.mark,
 ):
     main.add_command(command)

@@ -3,6 +3,10 @@
 - ``cma_trainee``: the roster's fields nbgrader has no column for (org unit);
 - ``cma_grading``: one row per (exam, trainee) submission: its grading status and reason;
 - ``cma_decision``: the current certification decision per (exam, trainee);
+- ``cma_progress``: trainees' collected self-check and module events (`grading.pipeline.progress`);
+- ``cma_sitting``: each sitting of an exam per trainee, for the retake and time rules;
+- ``cma_marking``: first, second and adjudicated per-criterion marks of manual items
+  (`grading.pipeline.marking`);
 - ``cma_audit``: an append-only trail of every change (who, when, what, why), chained by hash
   with its head signed in ``cma_audit_head`` (`grading.pipeline.audit`). Triggers make UPDATE and
   DELETE on it fail in SQLite and PostgreSQL alike; the chain detects what gets past them.
@@ -79,6 +83,52 @@ class Decision(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     audit_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     """Hash of the audit entry that made this state (`grading.pipeline.audit`)."""
+
+
+class ProgressRecord(Base):
+    """One collected event of a trainee's progress file (`casebank.progress`)."""
+
+    __tablename__ = "cma_progress"
+    trainee: Mapped[str] = mapped_column(String(128), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 of the event's canonical JSON: collecting the same file twice adds nothing."""
+    event: Mapped[str] = mapped_column(String(32))
+    module: Mapped[str] = mapped_column(String(8), default="")
+    exercise: Mapped[str] = mapped_column(String(128), default="")
+    exam: Mapped[str] = mapped_column(String(128), default="")
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    collected_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Sitting(Base):
+    """One sitting of an exam by a trainee: a gradebook submission that certify decided on."""
+
+    __tablename__ = "cma_sitting"
+    exam: Mapped[str] = mapped_column(String(128), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(128), primary_key=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    level: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32))
+    """The decision for this sitting: pending, certified, failed or refused (retake rules)."""
+    reason: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    start_source: Mapped[str] = mapped_column(String(64), default="")
+    time_waived: Mapped[int] = mapped_column(Integer, default=0)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class MarkRecord(Base):
+    """One marker's score for one criterion of one trainee's script (round: first, second, final)."""
+
+    __tablename__ = "cma_marking"
+    exam: Mapped[str] = mapped_column(String(128), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(128), primary_key=True)
+    round: Mapped[str] = mapped_column(String(16), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(128), primary_key=True)
+    marker: Mapped[str] = mapped_column(String(256))
+    score: Mapped[float] = mapped_column(Float)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class AuditEntry(Base):

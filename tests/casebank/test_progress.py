@@ -106,3 +106,13 @@ def test_module_numbers_normalise() -> None:
         normalise_module("four")
     with pytest.raises(ProgressError):
         normalise_module(True)
+
+
+def test_exam_start_is_recorded(home: Path) -> None:
+    assert progress.record_exam_started("assoc")
+    events, bad = read_progress()
+    assert bad == 0 and [(e.event, e.exam, e.module) for e in events] == [
+        (progress.EVENT_EXAM_STARTED, "assoc", "")
+    ]
+    with pytest.raises(ProgressError):
+        progress.record_exam_started("../etc")

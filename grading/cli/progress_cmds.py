@@ -1,0 +1,110 @@
+"""``cmacademy progress``: trainees' curriculum progress per module, and collecting it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Final
+
+import click
+
+from grading.cli.common import COURSE_OPTION, DB_OPTION, console, reports_errors, say, warn
+from grading.cli.tables import table
+from grading.pipeline.course import Course
+from grading.pipeline.progress import (
+    STATE_COMPLETE,
+    STATE_NONE,
+    ModuleProgress,
+    collect_progress,
+    course_progress,
+)
+
+#: Cell marks: plain characters every font has (no emoji).
+MARK_COMPLETE: Final = "✓"
+MARK_NONE: Final = "–"
+LEGEND: Final = (
+    f"{MARK_COMPLETE} completed (all self-checks passed, or completion recorded); "
+    f"n/m self-checks passed; {MARK_NONE} nothing recorded"
+)
+
+
+def cell(progress: ModuleProgress) -> str:
+    """One module's cell: ``✓ 5/5``, ``2/5`` or ``–`` (``✓`` alone for a recorded completion)."""
+    counts = f"{progress.passed}/{progress.total}" if progress.total else ""
+    if progress.state == STATE_COMPLETE:
+        return f"{MARK_COMPLETE} {counts}".rstrip()
+    return MARK_NONE if progress.state == STATE_NONE else counts
+
+
+def progress_json(standing: dict[str, dict[str, ModuleProgress]]) -> dict[str, object]:
+    """The table as JSON: modules, then per trainee and module the state and counts."""
+    modules = sorted({m for row in standing.values() for m in row})
+    return {
+        "modules": modules,
+        "trainees": {
+            t: {
+                m: {
+                    "state": p.state,
+                    "passed": p.passed,
+                    "total": p.total,
+                    "recorded_complete": p.recorded_complete,
+                }
+                for m, p in row.items()
+            }
+            for t, row in standing.items()
+        },
+    }
+
+
+@click.group("progress", invoke_without_command=True)
+@click.option(
+    "--course", "course_dir", type=click.Path(path_type=Path), default=None, help="Course directory."
+)
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+@click.pass_context
+@reports_errors
+def progress(ctx: click.Context, course_dir: Path | None, db_url: str | None, as_json: bool) -> None:
+    """Per trainee and module: completed, self-checks passed, or nothing (for trainers)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if course_dir is None:
+        raise click.UsageError("give the course: cmacademy progress --course DIR")
+    standing = course_progress(Course.open(course_dir, db_url=db_url))
+    if as_json:
+        say(json.dumps(progress_json(standing), ensure_ascii=False, indent=2))
+        return
+    modules = sorted({m for row in standing.values() for m in row})
+    rows = []
+    for trainee, row in standing.items():
+        done = sum(1 for p in row.values() if p.state == STATE_COMPLETE)
+        rows.append([trainee, *(cell(row[m]) for m in modules), f"{done}/{len(modules)}"])
+    console.print(table("curriculum progress", ["trainee", *(f"M{m}" for m in modules), "done"], rows))
+    say(LEGEND)
+
+
+@progress.command("collect")
+@COURSE_OPTION
+@DB_OPTION
+@click.option(
+    "--homes",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Folder of trainees' homes (HOMES/<trainee>/.cmacademy/progress.jsonl); default: their own homes.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was collected as JSON.")
+@reports_errors
+def progress_collect(course_dir: Path, db_url: str | None, homes: Path | None, as_json: bool) -> None:
+    """Collect every roster trainee's progress file into the course database."""
+    report = collect_progress(Course.open(course_dir, db_url=db_url), homes)
+    if as_json:
+        say(json.dumps(report.__dict__, ensure_ascii=False, indent=2))
+        return
+    say(
+        f"collected {sum(report.new.values())} new events from {len(report.new)} trainees; "
+        f"{len(report.missing)} without a progress file"
+    )
+    for trainee, why in sorted(report.refused.items()):
+        warn(f"  {trainee}: not collected: {why}")
+    for trainee, bad in sorted(report.damaged.items()):
+        warn(f"  {trainee}: {bad} damaged line(s) skipped")
