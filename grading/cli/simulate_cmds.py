@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -82,12 +82,9 @@ def _print_simulation(result: Simulation) -> None:
     )
     console.print(
         table(
-            "variant strata (index: expected mean score, overall = 100)",
-            ("dimension", "stratum", "n", "index", "observed"),
-            (
-                (s["dimension"], s["stratum"], s["n"], f"{s['index']:.1f}", _num(s["observed_index"], 1))
-                for s in data["strata"]
-            ),
+            "variant strata by dimension (index: expected mean score, overall = 100; all rows in --json)",
+            ("dimension", "strata", "lowest", "highest", "observed range"),
+            _strata_rows(data["strata"]),
         )
     )
     for m in data["scoring_mistakes"]:
@@ -97,6 +94,25 @@ def _print_simulation(result: Simulation) -> None:
     for line in result.failures:
         say(f"FAIL {line}")
     say("targets met" if result.passed else f"{len(result.failures)} target(s) failed")
+
+
+def _strata_rows(strata: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """Per dimension: how many strata, the lowest and highest index (with its stratum), observed range."""
+    rows: list[tuple[str, ...]] = []
+    for dimension in sorted({s["dimension"] for s in strata}):
+        group = [s for s in strata if s["dimension"] == dimension]
+        low, high = min(group, key=lambda s: s["index"]), max(group, key=lambda s: s["index"])
+        observed = [s["observed_index"] for s in group if s["observed_index"] is not None]
+        rows.append(
+            (
+                dimension,
+                str(len(group)),
+                f"{low['index']:.1f} ({low['stratum']}, n={low['n']})",
+                f"{high['index']:.1f} ({high['stratum']}, n={high['n']})",
+                f"{min(observed):.1f}–{max(observed):.1f}" if observed else "—",
+            )
+        )
+    return rows
 
 
 @exam.command("cutscore")

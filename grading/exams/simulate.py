@@ -23,17 +23,23 @@ from grading.scheme import Scheme, load_scheme
 SINGLE_MISTAKE: Final = "typical"
 
 
-def named_mistakes(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def named_mistakes(
+    raw: Mapping[str, Any], expected: Mapping[str, Expected] | None = None
+) -> dict[str, dict[str, Any]]:
     """Question -> {mistake name: wrong answer}, from either shape an exam module returns.
 
     A question whose value is a dict holds named mistakes; any other value is the question's one
-    typical mistake, named `SINGLE_MISTAKE`. (A mapping-kind question's single wrong answer is a
-    dict too: exam modules that return mappings return named mistakes, as the interface says.)
+    typical mistake, named `SINGLE_MISTAKE`. A dict whose keys are those of a mapping question's
+    expected answer (given ``expected``) is that question's one wrong mapping, not named mistakes.
     """
-    return {
-        question: dict(value) if isinstance(value, dict) else {SINGLE_MISTAKE: value}
-        for question, value in raw.items()
-    }
+    out: dict[str, dict[str, Any]] = {}
+    for question, value in raw.items():
+        key = (expected or {}).get(question)
+        named = isinstance(value, dict) and not (
+            value and key is not None and isinstance(key.value, dict) and set(value) <= set(key.value)
+        )
+        out[question] = dict(value) if named else {SINGLE_MISTAKE: value}
+    return out
 
 
 def right_and_wrong(
@@ -65,7 +71,7 @@ def expected_auto_score(exam: str, trainee: str, skill: float, scheme: Scheme | 
 
     level = (scheme or load_scheme()).level_for_exam(exam)
     right, raw = right_and_wrong(exam, trainee)
-    wrong = named_mistakes(raw)
+    wrong = named_mistakes(raw, right)
     total = got = 0.0
     for item in level.blueprint:
         if item.manual or item.question not in right:
@@ -123,8 +129,8 @@ def simulated_submission(
     """
     import copy
 
-    _, raw = right_and_wrong(exam, trainee, *pool)
-    wrong = named_mistakes(raw)
+    right, raw = right_and_wrong(exam, trainee, *pool)
+    wrong = named_mistakes(raw, right)
     nb = copy.deepcopy(source)
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")

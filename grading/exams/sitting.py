@@ -241,7 +241,7 @@ def variant_key(
             keyed answer does not earn full credit.
     """
     expected = exam_definition(exam).expected(bank, truth, variant)
-    named = named_mistakes(mistakes(bank, truth, variant))
+    named = named_mistakes(mistakes(bank, truth, variant), expected)
     credits: dict[str, dict[str, float]] = {}
     for item in items:
         if item.manual:

@@ -28,6 +28,15 @@ def test_named_mistakes_reads_both_shapes() -> None:
     }
 
 
+def test_a_wrong_mapping_in_the_old_shape_is_one_mistake() -> None:
+    expected = {"q1": Expected(KIND_MAPPING, {"C1": "A", "C2": "B"})}
+    assert named_mistakes({"q1": {"C1": "B", "C2": "B"}}, expected) == {
+        "q1": {SINGLE_MISTAKE: {"C1": "B", "C2": "B"}}
+    }
+    named = {"q1": {"lower_tier": {"C1": "B", "C2": "B"}}}
+    assert named_mistakes(named, expected) == named
+
+
 def test_answers_reach_the_judge_as_plain_json() -> None:
     assert handed_in(frozenset({"b", "a"})) == ["a", "b"]
     assert handed_in((1, 2.5)) == [1, 2.5]
