@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casebank import vocab
 from casebank.errors import BankError, BankValidationError
 from casebank.manifest import read_manifest, sha256_file
 from casebank.schema import MANIFEST_FILE, TABLES, Column, Kind, Table
+from casebank.validate_dates import check_dates
 
 _QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -290,6 +292,16 @@ def _check_manifest(directory: Path, tables: dict[str, TableData], problems: lis
             problems.append(f"{MANIFEST_FILE}: lists unknown file {name}")
 
 
+def _as_of(directory: Path) -> str:
+    """The bank's as-of date from its manifest (the vocabulary's when the manifest is unusable)."""
+    try:
+        value = str(read_manifest(directory)["as_of"])
+        dt.date.fromisoformat(value)
+    except (BankError, ValueError):
+        return vocab.AS_OF
+    return value
+
+
 def collect_problems(directory: Path, *, check_manifest: bool = True) -> list[str]:
     """Return every problem found in the bank at ``directory`` (empty when valid)."""
     problems: list[str] = []
@@ -303,6 +315,7 @@ def collect_problems(directory: Path, *, check_manifest: bool = True) -> list[st
             tables[table.name] = data
     _check_references(tables, problems)
     _check_rows(tables, problems)
+    check_dates(tables, _as_of(directory), problems)
     if check_manifest:
         _check_manifest(directory, tables, problems)
     return problems
