@@ -1,9 +1,13 @@
-"""Show that exam variants are of comparable difficulty.
+"""Show that exam variants are of comparable difficulty (a quick check; see below for the full one).
 
 For each exam and a few skill levels, a simulated trainee answers each question right with
-probability `skill` and otherwise makes the question's typical mistake (which, for some
-variants, may happen to give the right answer). The expected share of autograded points is
-computed for many trainee ids (= variants); a fair exam shows a small spread.
+probability `skill` and otherwise makes one of the question's named typical mistakes, which
+earns whatever credit the real judge (`Expected.credit`) gives it on that variant (none, on a
+fair exam; part of the points on items scored in parts). The expected share of autograded
+points is computed for many trainee ids (= variants); a fair exam shows a small spread.
+
+The full evidence — reliability, item statistics, variant strata and targets, with an ability
+model and rubric criteria — is ``cmacademy exam simulate EXAM`` (`grading.exams.sitting`).
 
 Usage: python scripts/variant_fairness.py [--variants 200]
 """
