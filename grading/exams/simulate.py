@@ -129,6 +129,8 @@ def simulated_submission(
     """
     import copy
 
+    from grading.exams.responses import handed_in
+
     right, raw = right_and_wrong(exam, trainee, *pool)
     wrong = named_mistakes(raw, right)
     nb = copy.deepcopy(source)
@@ -138,5 +140,5 @@ def simulated_submission(
         if grade_id.endswith("_answer") and wrong.get(question) and rng.random() >= skill:
             names = sorted(wrong[question])
             slip = wrong[question][names[0] if len(names) == 1 else rng.choice(names)]
-            cell.source += f"\nanswer_{question.split('_')[0]} = {slip!r}"
+            cell.source += f"\nanswer_{question.split('_')[0]} = {handed_in(slip)!r}"
     return nb
