@@ -58,6 +58,17 @@ def credit(expected: Expected, answer: Any) -> float:
     return 1.0 if expected.accepts(answer) else 0.0
 
 
+def judged_points(expected: Expected, answer: Any, points: float) -> float:
+    """The points the judge writes into nbgrader for a handed-in answer.
+
+    `grading.pipeline.autograde.verdict` itself: ``Expected.credit`` × points, rounded as the
+    judge rounds, capped at the item's points.
+    """
+    from grading.pipeline.autograde import verdict
+
+    return verdict(expected, [answer], points, [])[0]
+
+
 def has_parts(expected: Expected) -> bool:
     """Whether an item is scored part by part (partial credit), so answers mix part by part."""
     return getattr(expected, "scoring", SCORING_ALL) != SCORING_ALL and expected.kind in (

@@ -5,8 +5,9 @@
 pool (`grading.exams.variant_for`), a latent ability, and answers every item as the response
 model of `grading.exams.responses` says: right, or one of the item's named typical mistakes
 (part by part where the item is scored in parts). Every autograded answer is scored by
-`Expected.credit`, the very function `grading.pipeline.autograde.JudgeAnswers` uses to write
-the nbgrader score, on the answer as the judge receives it (plain JSON data). No kernel is
+the judge's own `grading.pipeline.autograde.verdict` (``Expected.credit`` × points, rounded as
+`JudgeAnswers` writes the nbgrader score), on the answer as the judge receives it (plain JSON
+data). No kernel is
 started: in a real sitting the kernel only hands the answer in, and the verdict is decided in
 the grader's process by that function, so the simulation scores exactly what the judge would.
 
@@ -60,6 +61,7 @@ from grading.exams.responses import (
     credit,
     handed_in,
     has_parts,
+    judged_points,
     mixed_answer,
     part_count,
     probability,
@@ -272,7 +274,7 @@ def _answer_score(item: ItemModel, key: VariantKey, ability: float, rng: np.rand
         answer = mixed_answer(expected, mistake, draws)
     else:
         answer = expected.value if draws[0] else mistake
-    return item.points * credit(expected, handed_in(answer))
+    return judged_points(expected, handed_in(answer), item.points)
 
 
 def _variant_id(variant: Variant) -> tuple[Any, ...]:

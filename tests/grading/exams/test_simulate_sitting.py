@@ -64,7 +64,7 @@ def test_an_able_trainee_earns_every_autograded_point_from_the_judge(exam: str) 
             continue
         assert _answer_score(item, key, 40.0, rng) == pytest.approx(item.points)
         weak = _answer_score(item, key, -40.0, rng)
-        assert weak <= item.points * max(key.mistake_credit[item.question].values()) + 1e-9
+        assert weak <= item.points * max(key.mistake_credit[item.question].values()) + 0.005  # judge rounds to 0.01
 
 
 def test_cli_prints_the_evidence_as_json_and_exits_by_the_targets() -> None:
