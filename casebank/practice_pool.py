@@ -11,11 +11,13 @@ remembered in ``practice.json`` next to the progress record (``~/.cmacademy``, o
 How a curriculum module uses it::
 
     from casebank.practice_pool import Practice
-    practice = Practice("m03")      # the client drawn for this trainee
-    practice.client                 # 'C0123'
-    practice.card()                 # the client's profile card
-    practice.check("m03.growth", answer)
-    practice.another()              # or practice.button() for a "换一个客户" button
+    my = Practice("m03")            # the client drawn for this trainee
+    my.client                       # 'C0123'
+    my.card()                       # the client's profile card
+    my.check("m03.growth", answer)  # or a function: my.check("m03.growth", lambda: f(my.client))
+    my.another()                    # or my.button() for a "换一个客户" button
+
+The notebooks call the object ``my`` (``practice`` already names the practice-set table there).
 """
 
 from __future__ import annotations
@@ -179,5 +181,5 @@ class Practice:
     def _repr_markdown_(self) -> str:
         return (
             f"你的练习客户（{self.module}）：**{self.client}**。"
-            "想换一户练习，运行 `practice.another()`（或点“换一个客户”按钮），再从这里往下重新运行。"
+            "想换一户练习，点“换一个客户”按钮（或运行 `my.another()`），再从这里往下重新运行。"
         )

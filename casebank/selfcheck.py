@@ -15,11 +15,11 @@ progress file (`casebank.progress`).
 How a curriculum module uses it (notebook side)::
 
     from casebank.practice_pool import Practice
-    practice = Practice("m04")            # draws this trainee's client for module 4
-    practice.client                        # 'C0123'
-    practice.check("m04.revenue", 123.45)  # checked against the digests of the drawn client
-    practice.check("m04.revenue", lambda: my_function(practice.client))  # code with blanks
-    practice.another()                     # another client ("换一个客户")
+    my = Practice("m04")                  # draws this trainee's client for module 4
+    my.client                             # 'C0123'
+    my.check("m04.revenue", 123.45)       # checked against the digests of the drawn client
+    my.check("m04.revenue", lambda: annual_revenue(my.client))  # code with ____ blanks
+    my.another()                          # another client ("换一个客户")
 
 Numbers are right when they round (half up) to the key at the exercise's stated decimals, i.e.
 lie within half a unit of the last stated decimal of the rounded key: with one decimal and a key
@@ -313,7 +313,7 @@ def _client_for(exercise: str, spec: dict[str, Any], client: str | None) -> str:
     if client not in spec["answers"]:
         raise SelfCheckError(
             f"{exercise}: no self-check for client {client!r}; use the client drawn by "
-            f"Practice({exercise.split('.', 1)[0]!r}) (practice.client)."
+            f"Practice({exercise.split('.', 1)[0]!r}) (its .client)."
         )
     return client
 

@@ -86,8 +86,28 @@ class Exercise:
         return self.cases[client].answer if self.cases else self.answer
 
     def mistakes_for(self, client: str = SHARED) -> list[tuple[Any, str]]:
-        """The typical mistakes for a drawn client (or the shared ones)."""
-        return self.cases[client].mistakes if self.cases else self.mistakes
+        """The typical mistakes for a drawn client (or the shared ones) that the check tells apart.
+
+        For a drawn client, a mistake that gives the right answer (or the same wrong answer as an
+        earlier mistake) is left out: for that client the slip makes no difference.
+        """
+        if not self.cases:
+            return self.mistakes
+        right = self._accepted(client)
+        seen: set[str] = set()
+        out = []
+        for wrong, why in self.cases[client].mistakes:
+            text = canonical(self.kind, wrong, decimals=self.decimals, exercise=self.id)
+            if text not in right and text not in seen:
+                seen.add(text)
+                out.append((wrong, why))
+        return out
+
+    def _accepted(self, client: str) -> set[str]:
+        right_value = self.answer_for(client)
+        if self.kind == "number":
+            return number_accepts(right_value, self.decimals)
+        return {canonical(self.kind, right_value, decimals=self.decimals, exercise=self.id)}
 
 
 ExerciseFactory = Callable[[CaseBank], list[Exercise]]
@@ -125,13 +145,10 @@ def _check_clients(bank: CaseBank, ex: Exercise) -> None:
 def _answers(ex: Exercise, client: str, messages: list[str]) -> dict[str, Any]:
     """Digests of one client's right answer, its mistakes and the generic slips on it."""
     right_value = ex.answer_for(client)
-    right = canonical(ex.kind, right_value, decimals=ex.decimals, exercise=ex.id)
-    accept = number_accepts(right_value, ex.decimals) if ex.kind == "number" else {right}
+    accept = ex._accepted(client)
     named: dict[str, str] = {}
     for wrong, why in ex.mistakes_for(client):
         text = canonical(ex.kind, wrong, decimals=ex.decimals, exercise=ex.id)
-        if text in accept and client != SHARED:
-            continue  # for this client the slip happens to give the right answer
         if text in accept:
             raise CmAcademyError(
                 f"exercise {ex.id} ({client or 'shared'}): typical mistake {wrong!r} equals the right answer"

@@ -31,10 +31,8 @@ def run_completed(
     notebook: Path, cell_id: str, fills: list[str], names: dict[str, Any], client: str
 ) -> selfcheck.CheckResult:
     """Fill a cell's blanks, run it for ``client`` with ``names`` and return its check."""
-    source = fill(cell_source(notebook, cell_id), fills).replace(
-        "practice.check(", "result = practice.check("
-    )
-    assert "result = practice.check(" in source
+    source = fill(cell_source(notebook, cell_id), fills).replace("my.check(", "result = my.check(")
+    assert "result = my.check(" in source
 
     class Fixed(Practice):
         @property
@@ -43,7 +41,15 @@ def run_completed(
 
     module = re.search(r"\bm(\d\d)\.", source)
     assert module, f"{cell_id}: no exercise id in the cell"
-    namespace = {**names, "practice": Fixed(f"m{module[1]}"), "client": client}
+    namespace = {**names, "my": Fixed(f"m{module[1]}"), "client": client}
     exec(compile(source, cell_id, "exec"), namespace)
     result: selfcheck.CheckResult = namespace["result"]
     return result
+
+
+def run_cells(notebook: Path, cell_ids: list[str]) -> dict[str, Any]:
+    """Run some of a notebook's cells (its setup and helper definitions); return their names."""
+    namespace: dict[str, Any] = {}
+    for cell_id in cell_ids:
+        exec(compile(cell_source(notebook, cell_id), cell_id, "exec"), namespace)
+    return namespace
