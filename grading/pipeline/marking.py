@@ -219,7 +219,7 @@ def pending_reason(s: Session, level: Level, exam: str, trainee: str, grades: Gr
     return state_of(s, level, exam, trainee, grades).reason
 
 
-def _check_scores(level: Level, scores: Scores) -> Scores:
+def check_scores(level: Level, scores: Scores) -> Scores:
     """Scores by grade id, every criterion given once and within its points.
 
     Raises:
@@ -325,7 +325,7 @@ def mark_second(
             of range, or the second marker is the first.
     """
     level = _level(exam, scheme)
-    given = _check_scores(level, scores)
+    given = check_scores(level, scores)
     grades = read_script(course.db_url, exam, trainee)
     engine = open_engine(course.db_url)
     with session(engine) as s:
@@ -364,7 +364,7 @@ def adjudicate(
     if not reason.strip():
         raise MarkingError("an adjudication needs a reason (--reason).")
     level = _level(exam, scheme)
-    given = _check_scores(level, scores)
+    given = check_scores(level, scores)
     grades = read_script(course.db_url, exam, trainee)
     engine = open_engine(course.db_url)
     with session(engine) as s:

@@ -12,7 +12,8 @@ from grading.pipeline.course import Course
 from grading.pipeline.progress import collect_progress
 from grading.pipeline.records import AuditEntry, Sitting, open_engine, session
 from grading.status import DecisionStatus
-from tests.grading.certification.conftest import EXAM, LEVEL, T0, Submit
+from tests.grading.certification.conftest import Submit
+from tests.grading.certification.scripts import EXAM, LEVEL, T0
 
 DAY = dt.timedelta(days=1)
 

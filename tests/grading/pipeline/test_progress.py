@@ -1,0 +1,103 @@
+"""Collecting trainees' progress files into the course and the trainers' per-module table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from casebank import progress as recorder
+from grading.cli.progress_cmds import MARK_COMPLETE, MARK_NONE
+from grading.pipeline.course import Course
+from grading.pipeline.gradebook import gradebook
+from grading.pipeline.progress import (
+    STATE_COMPLETE,
+    STATE_NONE,
+    STATE_PARTIAL,
+    collect_progress,
+    course_progress,
+    module_exercises,
+)
+from grading.pipeline.records import AuditEntry, ProgressRecord, open_engine, session
+from tests.conftest import Cli
+from tests.grading.certification.scripts import bare_course
+
+TRAINEES = ["ann", "ben", "cat", "dan", "eve"]
+
+
+def as_trainee(monkeypatch: pytest.MonkeyPatch, homes: Path, trainee: str) -> None:
+    """Run the trainee-side recorder as if in ``trainee``'s home."""
+    monkeypatch.setenv(recorder.HOME_ENV, str(homes / trainee / recorder.DIR_NAME))
+
+
+@pytest.fixture
+def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Course, Path]:
+    course = bare_course(tmp_path / "course")
+    with gradebook(course.db_url) as gb:
+        for trainee in TRAINEES:
+            gb.update_or_create_student(trainee)
+    homes = tmp_path / "homes"
+    first = module_exercises()["01"]
+    as_trainee(monkeypatch, homes, "ann")
+    recorder.record_check(first[0], passed=False)
+    for exercise in first:
+        recorder.record_check(exercise, passed=True)
+    as_trainee(monkeypatch, homes, "ben")
+    fourth = module_exercises()["04"]
+    recorder.record_check(fourth[0], passed=True)
+    recorder.record_check(fourth[1], passed=False)
+    with (homes / "ben" / recorder.DIR_NAME / recorder.FILE_NAME).open("ab") as f:
+        f.write(b'{"event": "check", "exer\n')
+    secret = tmp_path / "secret.txt"
+    secret.write_text('{"event": "module_completed", "module": "02", "at": "2026-01-01T00:00:00"}\n')
+    (homes / "dan" / recorder.DIR_NAME).mkdir(parents=True)
+    (homes / "dan" / recorder.DIR_NAME / recorder.FILE_NAME).symlink_to(secret)
+    as_trainee(monkeypatch, homes, "eve")
+    recorder.record_module_completed(9)
+    return course, homes
+
+
+def test_collect_stores_each_event_once_and_refuses_links(course: tuple[Course, Path]) -> None:
+    course_, homes = course
+    report = collect_progress(course_, homes)
+    assert report.new == {"ann": len(module_exercises()["01"]) + 1, "ben": 2, "eve": 1}
+    assert report.missing == ["cat"]
+    assert report.damaged == {"ben": 1}
+    assert list(report.refused) == ["dan"] and "link" in report.refused["dan"]
+    again = collect_progress(course_, homes)
+    assert again.new == {"ann": 0, "ben": 0, "eve": 0}
+    engine = open_engine(course_.db_url)
+    with session(engine) as s:
+        assert s.query(ProgressRecord).count() == sum(report.new.values())
+        actions = [(e.action, e.trainee) for e in s.query(AuditEntry)]
+    engine.dispose()
+    assert actions.count(("progress_collect", "ann")) == 1  # nothing new the second time
+    assert ("progress_refused", "dan") in actions
+
+
+def test_modules_complete_when_all_checks_pass_or_completion_is_recorded(course: tuple[Course, Path]) -> None:
+    course_, homes = course
+    collect_progress(course_, homes)
+    table = course_progress(course_)
+    assert table["ann"]["01"].state == STATE_COMPLETE
+    assert table["ben"]["04"].state == STATE_PARTIAL and table["ben"]["04"].passed == 1
+    assert table["eve"]["09"].state == STATE_COMPLETE and table["eve"]["09"].recorded_complete
+    assert {p.state for p in table["cat"].values()} == {STATE_NONE}
+    assert table["dan"]["02"].state == STATE_NONE  # the linked file was not read
+
+
+def test_progress_commands(course: tuple[Course, Path], cli: Cli) -> None:
+    course_, homes = course
+    collected = cli("progress", "collect", "--course", course_.root, "--homes", homes)
+    assert collected.exit_code == 0, collected.output
+    assert "from 3 trainees" in collected.output and "dan: not collected" in collected.output
+    shown = cli("progress", "--course", course_.root)
+    assert shown.exit_code == 0, shown.output
+    ann = next(line for line in shown.output.splitlines() if "ann" in line)
+    n = len(module_exercises()["01"])
+    assert f"{MARK_COMPLETE} {n}/{n}" in ann and MARK_NONE in ann
+    assert "1/" in next(line for line in shown.output.splitlines() if "ben" in line)
+    data = json.loads(cli("progress", "--course", course_.root, "--json").output)
+    assert data["trainees"]["eve"]["09"]["state"] == STATE_COMPLETE
+    assert cli("progress").exit_code != 0
