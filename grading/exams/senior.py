@@ -1,69 +1,150 @@
 """Exam ``senior``: 中级客户经理 (Senior Customer Manager).
 
-A portfolio of twelve exam-pool clients. Each role is drawn from the stratum where its
-question's typical mistake gives a wrong answer, so every variant is equally unforgiving:
+Twenty-one autograded items, three per competency, plus the client evaluation report marked
+by the shared rubric. A portfolio of twelve exam-pool clients; eight roles are drawn from
+strata in which each role's typical mistakes give a wrong answer by construction, with the
+same trap structure for every trainee:
 
-- ``key``: large or medium, wallet disclosed (CLV, comprehensive contribution);
-- ``potential``: capacity utilisation >= 75% (development potential);
-- ``matrix``: exactly one matrix axis high (key-account quadrant);
-- ``boundary``: health score exactly on a band boundary, 60 or 80 (churn-risk band);
-- ``needs``: exactly two latent needs (latent-need products);
-- plus three large/medium and three small/micro clients; the visit plan and the CRM gaps
-  cover the whole portfolio.
+- ``key`` (A): large or medium, low churn risk, wallet disclosed, comprehensive contribution
+  differs from profit (CLV, contribution);
+- ``potential`` (B): capacity utilisation >= 75 % (development potential);
+- ``matrix`` (C): wallet disclosed, and the wallet-share band from the disclosed wallet differs
+  from the band of the Wallet Allocation Rule (key-account matrix);
+- ``signals`` (D): exactly two churn signals of different weights (first action);
+- ``needs`` (E): exactly one latent need, one stated need and one need met by a product the
+  client already holds (latent products);
+- ``stage`` (F): counting closed products would change the relationship stage;
+- ``crm`` (G): exactly one stale key-person record and one record with another defect;
+- ``complaint`` (H): exactly one open complaint older than 15 and at most 90 days, none older;
+- ``plan`` (I): a high-risk small or micro client with little revenue (tier C in any portfolio),
+  and ``key`` is low-risk, so that the visit plan of the whole portfolio turns on churn risk.
+
+Fixed-text items (incentives, allocation, needs stated in notes, ranking, authority,
+escalation, organisation, system parts, channels, information categories) draw one of at least four parallel forms
+(`grading/exams/forms/senior.toml`). Computation helpers the curriculum taught are given in
+the notebook where computing is not what an item tests; no item needs another item's answer.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
 from casebank.exam import Variant
 from casebank.load import CaseBank
-from casebank.selfcheck import KIND_LIST, KIND_NUMBER, KIND_SET, KIND_TEXT
+from casebank.selfcheck import KIND_LIST, KIND_MAPPING, KIND_NUMBER, KIND_SET, KIND_TEXT
 from grading.exams import Expected, bankwide
+from grading.exams.forms import expected_forms, form_mistakes
+from grading.exams.scoring import PER_ELEMENT, PER_KEY, PER_POSITION
 from grading.exams.variants import Blueprint, Role
 from grading.keys import truth_codes
-from grading.methods import appraisal, planning, value
+from grading.methods import planning, value
 from grading.methods import portfolio as key_accounts
-from grading.methods.information import stale_key_people
+from grading.methods.crm_quality import record_defects, records_to_fix
 from grading.methods.needs import NEEDS_BY_CODE
-from grading.methods.relationship import RISK_HIGH, RISK_LOW, RISK_MEDIUM, risk_band
-
-HOURS_AVAILABLE: Final = 20.0
-TRAINING_HOURS: Final = 46.0
-#: q8's scorecard (same for every variant): (perspective, KPI, weight, target, actual).
-SCORECARD: Final = (
-    ("财务", "存款日均", 0.30, 5000.0, 6800.0),
-    ("财务", "结算量", 0.25, 20000.0, 18500.0),
-    ("客户", "健康度", 0.20, 85.0, 78.0),
-    ("流程", "按时拜访", 0.15, 12.0, 9.0),
-    ("学习", "培训学时", 0.10, 40.0, TRAINING_HOURS),
+from grading.methods.relationship import RISK_HIGH, RISK_LOW
+from grading.methods.senior_items import (
+    FIRST_ACTION,
+    LEGACY_CHASE_DAYS,
+    SELLING_HOURS,
+    chase_complaints,
+    complaints_to_chase,
+    crm_defect_counts,
+    first_action,
+    held_need_products,
+    held_need_traps,
+    position_ignoring_wallet,
+    signal_weights_differ,
+    sow_band_flips,
+    stage_with_closed,
 )
-PROPOSAL_OVERSTEPS: Final = frozenset({"B", "D", "F"})
-ORG_MODEL: Final = "4"
+
+EXAM: Final = "senior"
+#: Question -> the role whose client a case item is about (portfolio-wide and fixed-text items not listed).
+QUESTION_ROLES: Final = {
+    "q1_clv": "key",
+    "q2_contribution": "key",
+    "q3_potential": "potential",
+    "q4_matrix": "matrix",
+    "q8_first_action": "signals",
+    "q9_relationship_stage": "stage",
+    "q10_latent_products": "needs",
+    "q7_visit_plan": "plan",
+    "q15_chase_complaints": "complaint",
+    "q19_crm_fixes": "crm",
+    **{
+        f"q22_report_{criterion}": "key"
+        for criterion in ("structure", "evidence", "needs", "risk", "authority")
+    },
+}
+HOURS_AVAILABLE: Final = 20.0
+MATRIX_KEYS: Final = ("吸引力", "相对地位", "象限")
+#: The ``plan`` role's revenue ceiling: far below any large client's, so its tier is C in every portfolio.
+SMALL_REVENUE_WAN: Final = 20.0
 
 
-def _axes_differ(pool: pd.DataFrame) -> pd.Series:
-    return (pool["attractiveness"] >= key_accounts.HIGH_MIN) != (pool["position"] >= key_accounts.HIGH_MIN)
+def _key(pool: pd.DataFrame) -> pd.Series:
+    gap = (pool["contribution_wan"] - pool["profit_wan"]).abs()
+    return (
+        pool["large"]
+        & pool["wallet_disclosed_wan"].notna()
+        & (gap > 0.011)
+        & (pool["churn_risk"] == RISK_LOW)
+    )
 
 
 BLUEPRINT: Final = Blueprint(
     roles=(
-        Role("key", "A", lambda pool: pool["large"] & pool["wallet_disclosed_wan"].notna()),
+        Role("key", "A", _key),
         Role("potential", "B", lambda pool: pool["utilisation_pct"] >= 75),
-        Role("matrix", "C", _axes_differ),
-        Role("boundary", "D", lambda pool: pool["health_score"].isin([60, 80])),
-        Role("needs", "E", lambda pool: pool["n_latent"] == 2),
+        Role("matrix", "C", lambda pool: pool["sow_band_flips"]),
+        Role("signals", "D", lambda pool: (pool["n_signals"] == 2) & pool["signal_weights_differ"]),
+        Role(
+            "needs",
+            "E",
+            lambda pool: (pool["n_latent"] == 1) & (pool["n_stated"] == 1) & (pool["n_held_trap"] == 1),
+        ),
+        Role("stage", "F", lambda pool: pool["stage"] != pool["stage_with_closed"]),
+        Role("crm", "G", lambda pool: (pool["n_stale_records"] == 1) & (pool["n_other_defects"] == 1)),
+        Role("complaint", "H", lambda pool: (pool["n_chase_window"] == 1) & (pool["n_chase_late"] == 0)),
+        Role(
+            "plan",
+            "I",
+            lambda pool: (
+                (pool["churn_risk"] == RISK_HIGH)
+                & ~pool["large"]
+                & (pool["our_revenue_wan"] < SMALL_REVENUE_WAN)
+            ),
+        ),
     ),
-    large=3,
-    small=4,
+    large=1,
+    small=2,
+    columns=lambda bank, pool: senior_columns(bank, pool),
 )
 
 
-def _kpis(cap: float = appraisal.CAP) -> float:
-    kpis = [appraisal.Kpi(p, name, w, actual=a, target=t) for p, name, w, t, a in SCORECARD]
-    return appraisal.kpi_score(kpis, cap)
+def senior_columns(bank: CaseBank, pool: pd.DataFrame) -> pd.DataFrame:
+    """The pool columns the senior strata need, computed from the bank and the key's columns."""
+    out = pd.DataFrame(index=pool.index)
+    prof = bankwide(bank, "profitability", value.profitability)
+    out["profit_wan"] = prof["profit_wan"].reindex(pool.index)
+    out["our_revenue_wan"] = prof["revenue_wan"].reindex(pool.index)
+    out["contribution_wan"] = bankwide(
+        bank, "comprehensive_contribution", value.comprehensive_contribution
+    ).reindex(pool.index)
+    out["sow_band_flips"] = sow_band_flips(bank).reindex(pool.index).fillna(False).astype(bool)
+    out["signal_weights_differ"] = pool["churn_signals"].map(signal_weights_differ).astype(bool)
+    out["n_held_trap"] = held_need_traps(bank).reindex(pool.index).fillna(0).astype(int)
+    stages = key_accounts.portfolio(bank)["stage"]
+    out["stage"] = stages.reindex(pool.index)
+    out["stage_with_closed"] = stage_with_closed(bank).reindex(pool.index)
+    defects = crm_defect_counts(bank).reindex(pool.index).fillna(0).astype(int)
+    out["n_stale_records"], out["n_other_defects"] = defects["stale"], defects["other"]
+    window, late = chase_complaints(bank)
+    out["n_chase_window"] = window.reindex(pool.index).fillna(0).astype(int)
+    out["n_chase_late"] = late.reindex(pool.index).fillna(0).astype(int)
+    return out
 
 
 def _plan(bank: CaseBank, truth: pd.DataFrame, ids: list[str], by_risk: bool = True) -> list[str]:
@@ -81,76 +162,133 @@ def _plan(bank: CaseBank, truth: pd.DataFrame, ids: list[str], by_risk: bool = T
     return planning.visit_plan(candidates, HOURS_AVAILABLE)
 
 
-def expected(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str, Expected]:
-    """Expected answers of one variant, computed with the reference methods and the key."""
-    ids = list(variant.portfolio)
-    roles = variant.roles
-    key = roles["key"]
-    profit = float(str(bankwide(bank, "profitability", value.profitability).at[key, "profit_wan"]))
-    retention = value.retention_rate(str(truth.at[key, "churn_risk"]))
+def _tier_counts(bank: CaseBank, ids: list[str]) -> dict[str, int]:
+    tiers = planning.tiers_by_revenue(bank, ids)
+    return {t: int((tiers == t).sum()) for t in planning.TIERS}
+
+
+def _products(codes: list[str]) -> list[str]:
+    return sorted(NEEDS_BY_CODE[n].product for n in codes)
+
+
+def _case_expected(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str, Expected]:
+    ids, roles = list(variant.portfolio), variant.roles
+    key, needs = roles["key"], roles["needs"]
+    profit = float(bankwide(bank, "profitability", value.profitability).at[key, "profit_wan"])
     matrix = bankwide(bank, "key_accounts", key_accounts.portfolio).loc[roles["matrix"]]
-    stale = bankwide(bank, "stale_key_people", stale_key_people)
+    potential = bankwide(bank, "development_potential", value.development_potential)
     return {
-        "q1_clv": Expected(KIND_NUMBER, value.clv(profit, retention), 2),
+        "q1_clv": Expected(
+            KIND_NUMBER, value.clv(profit, value.retention_rate(str(truth.at[key, "churn_risk"])))
+        ),
         "q2_contribution": Expected(
             KIND_NUMBER,
-            float(str(bankwide(bank, "comprehensive_contribution", value.comprehensive_contribution)[key])),
-            2,
+            float(bankwide(bank, "comprehensive_contribution", value.comprehensive_contribution)[key]),
         ),
-        "q3_potential": Expected(
-            KIND_NUMBER,
-            int(
-                str(
-                    bankwide(bank, "development_potential", value.development_potential).at[
-                        roles["potential"], "potential_score"
-                    ]
+        "q3_potential": Expected(KIND_NUMBER, int(potential.at[roles["potential"], "potential_score"]), 0),
+        "q4_matrix": Expected(
+            KIND_MAPPING,
+            dict(
+                zip(
+                    MATRIX_KEYS,
+                    (float(matrix["attractiveness"]), float(matrix["position"]), str(matrix["quadrant"])),
+                    strict=True,
                 )
             ),
-            0,
+            2,
+            PER_KEY,
         ),
-        "q4_quadrant": Expected(KIND_TEXT, str(matrix["quadrant"])),
-        "q5_visit_plan": Expected(KIND_LIST, _plan(bank, truth, ids)),
-        "q6_churn_risk": Expected(
-            KIND_TEXT, risk_band(int(str(truth.at[roles["boundary"], "health_score"])))
+        "q7_visit_plan": Expected(KIND_LIST, _plan(bank, truth, ids), scoring=PER_POSITION),
+        "q8_first_action": Expected(
+            KIND_TEXT, first_action(truth_codes(truth, roles["signals"], "churn_signals"))
         ),
-        "q7_latent_products": Expected(
-            KIND_SET,
-            sorted(NEEDS_BY_CODE[n].product for n in truth_codes(truth, roles["needs"], "latent_needs")),
+        "q9_relationship_stage": Expected(KIND_TEXT, str(key_accounts_stage(bank, roles["stage"]))),
+        "q10_latent_products": Expected(
+            KIND_SET, _products(truth_codes(truth, needs, "latent_needs")), scoring=PER_ELEMENT
         ),
-        "q8_kpi_score": Expected(KIND_NUMBER, _kpis(), 2),
-        "q9_proposal_authority": Expected(KIND_SET, sorted(PROPOSAL_OVERSTEPS)),
-        "q10_org_model": Expected(KIND_TEXT, ORG_MODEL),
-        "q11_crm_gaps": Expected(KIND_NUMBER, int(stale["client_id"].isin(ids).sum()), 0),
+        "q15_chase_complaints": Expected(
+            KIND_SET, complaints_to_chase(bank, roles["complaint"]), scoring=PER_ELEMENT
+        ),
+        "q18_staffing": Expected(
+            KIND_NUMBER, planning.managers_needed(_tier_counts(bank, ids), SELLING_HOURS)
+        ),
+        "q19_crm_fixes": Expected(KIND_SET, records_to_fix(bank, roles["crm"]), scoring=PER_ELEMENT),
     }
 
 
-def mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str, object]:
-    """The typical wrong answer to each question (see `grading.exams.assoc.mistakes`)."""
-    ids = list(variant.portfolio)
-    roles = variant.roles
-    key = roles["key"]
-    prof = bankwide(bank, "profitability", value.profitability).loc[key]
-    profit = float(str(prof["profit_wan"]))
+def key_accounts_stage(bank: CaseBank, client_id: str) -> str:
+    """The relationship stage of a client (product lines held now)."""
+    return str(bankwide(bank, "key_accounts", key_accounts.portfolio).at[client_id, "stage"])
+
+
+def expected(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str, Expected]:
+    """Expected answers of one variant.
+
+    Case items come from the reference methods and the key, fixed-text items from the trainee's forms.
+    """
+    return {**_case_expected(bank, truth, variant), **expected_forms(EXAM, variant.forms)}
+
+
+def _case_mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str, dict[str, Any]]:
+    ids, roles = list(variant.portfolio), variant.roles
+    key, needs = roles["key"], roles["needs"]
+    profit = float(bankwide(bank, "profitability", value.profitability).at[key, "profit_wan"])
     retention = value.retention_rate(str(truth.at[key, "churn_risk"]))
     potential = bankwide(bank, "development_potential", value.development_potential).loc[roles["potential"]]
     matrix = bankwide(bank, "key_accounts", key_accounts.portfolio).loc[roles["matrix"]]
-    score = int(str(truth.at[roles["boundary"], "health_score"]))
-    wrong_side = {60: RISK_HIGH, 80: RISK_MEDIUM}.get(score, RISK_HIGH)
-    latent = truth_codes(truth, roles["needs"], "latent_needs")
-    people = bank.people[bank.people["client_id"].isin(ids)]
-    days = (bank.as_of - people["last_contact"]).dt.days
+    war_position = float(
+        bankwide(bank, "position_ignoring_wallet", position_ignoring_wallet)[roles["matrix"]]
+    )
+    signals = truth_codes(truth, roles["signals"], "churn_signals")
+    right_action = first_action(signals)
+    latent, stated = truth_codes(truth, needs, "latent_needs"), truth_codes(truth, needs, "stated_needs")
+    held = held_need_products(bank, needs)
+    stale = record_defects(bank)["stale_key_contact"]
+    crm_people = bank.people.loc[bank.people["client_id"] == roles["crm"], "person_id"].astype(str)
+    counts = _tier_counts(bank, ids)
+    visits = sum(n * planning.VISITS_PER_YEAR[t] for t, n in counts.items())
     return {
-        "q1_clv": round(profit * retention / (1 - retention), 2),
-        "q2_contribution": profit,
-        "q3_potential": int(str(potential["potential_score"])) - int(str(potential["utilisation_points"])),
-        "q4_quadrant": key_accounts.quadrant(
-            float(str(matrix["position"])), float(str(matrix["attractiveness"]))
-        ),
-        "q5_visit_plan": _plan(bank, truth, ids, by_risk=False),
-        "q6_churn_risk": wrong_side,
-        "q7_latent_products": [NEEDS_BY_CODE[latent[0]].product],
-        "q8_kpi_score": _kpis(cap=float("inf")),
-        "q9_proposal_authority": ["B", "F"],
-        "q10_org_model": "3",
-        "q11_crm_gaps": int((people["left_on"].isna() & (days > 180)).sum()),
+        "q1_clv": {"ignores_discount_rate": round(profit * retention / (1 - retention), 2)},
+        "q2_contribution": {"ignores_category_weights": profit},
+        "q3_potential": {
+            "ignores_utilisation": int(potential["potential_score"]) - int(potential["utilisation_points"])
+        },
+        "q4_matrix": {
+            "ignores_disclosed_wallet": dict(
+                zip(
+                    MATRIX_KEYS,
+                    (
+                        float(matrix["attractiveness"]),
+                        war_position,
+                        key_accounts.quadrant(float(matrix["attractiveness"]), war_position),
+                    ),
+                    strict=True,
+                )
+            )
+        },
+        "q7_visit_plan": {"ignores_churn_risk": _plan(bank, truth, ids, by_risk=False)},
+        "q8_first_action": {
+            "acts_on_lighter_signal": next(
+                FIRST_ACTION[c] for c in signals if FIRST_ACTION[c] != right_action
+            )
+        },
+        "q9_relationship_stage": {
+            "counts_closed_products": str(
+                bankwide(bank, "stage_with_closed", stage_with_closed)[roles["stage"]]
+            )
+        },
+        "q10_latent_products": {
+            "stated_listed_as_latent": _products(latent + stated),
+            "held_product_listed": sorted(set(_products(latent)) | set(held)),
+        },
+        "q15_chase_complaints": {
+            "uses_90_day_rule": complaints_to_chase(bank, roles["complaint"], LEGACY_CHASE_DAYS)
+        },
+        "q18_staffing": {"counts_visits_not_hours": round(visits / SELLING_HOURS, 2)},
+        "q19_crm_fixes": {"stale_records_only": sorted(p for p in crm_people if bool(stale.get(p, False)))},
     }
+
+
+def mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dict[str, dict[str, Any]]:
+    """Question -> {typical mistake: the wrong answer a trainee making it hands in}, for one variant."""
+    return {**_case_mistakes(bank, truth, variant), **form_mistakes(EXAM, variant.forms)}
