@@ -66,8 +66,10 @@ def _number_slip(value: Any) -> str:
     return f"类型不对：本题要一个数字，你给的是 {type_name(value)}。"
 
 
-def _text_slip(value: Any) -> str:
+def _text_slip(value: Any, choices: Sequence[str]) -> str:
     if isinstance(value, str):
+        if choices and value.strip() not in choices:
+            return f"格式不对：{value!r} 不是选项之一；请从 {'、'.join(choices)} 中选一个，照原样写。"
         return ""
     if _is_collection(value) and not isinstance(value, Mapping):
         items = list(value)
@@ -124,7 +126,13 @@ def _item_slip(value: Any, kind: str, item_pattern: str, item_example: str) -> s
 
 
 def shape_slip(
-    kind: str, value: Any, *, keys: Sequence[str] = (), item_pattern: str = "", item_example: str = ""
+    kind: str,
+    value: Any,
+    *,
+    keys: Sequence[str] = (),
+    item_pattern: str = "",
+    item_example: str = "",
+    choices: Sequence[str] = (),
 ) -> str:
     """Return what is wrong with the shape of an answer, or ``""`` when it fits the kind.
 
@@ -134,11 +142,12 @@ def shape_slip(
         keys: for mappings, the keys the exercise states (public), in the order it states them.
         item_pattern: for sets and lists, a regular expression each item must match in full.
         item_example: an example item shown with an item-format message.
+        choices: for text answers, the public options the answer must be one of.
     """
     if kind == KIND_NUMBER:
         return _number_slip(value)
     if kind == KIND_TEXT:
-        return _text_slip(value)
+        return _text_slip(value, choices)
     if kind in (KIND_SET, KIND_LIST):
         return _collection_slip(value, kind) or _item_slip(value, kind, item_pattern, item_example)
     if kind == KIND_MAPPING:

@@ -275,6 +275,7 @@ def _judge(exercise: str, spec: dict[str, Any], answer: Any, client: str) -> Che
         keys=spec.get("keys", []),
         item_pattern=spec.get("item_pattern", ""),
         item_example=spec.get("item_example", ""),
+        choices=spec.get("choices", []),
     )
     if slip:
         return CheckResult(exercise, False, slip, client=client)

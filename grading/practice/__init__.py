@@ -80,6 +80,9 @@ class Exercise:
     """For sets and lists: a regular expression every item must match (a public format)."""
     item_example: str = ""
     """An item in that format, shown when an item does not match."""
+    choices: tuple[str, ...] = ()
+    """For text answers: the public options (``第一种`` ...); an answer outside them is a format slip,
+    and feedback may name every option without stating the answer."""
 
     def answer_for(self, client: str = SHARED) -> Any:
         """The right answer for a drawn client (or the shared answer)."""
@@ -181,7 +184,10 @@ def exercise_spec(ex: Exercise) -> dict[str, Any]:
     clients = sorted(ex.cases) if ex.cases else [SHARED]
     answers = {c: _answers(ex, c, messages) for c in clients}
     for client in clients:
-        stated = leaked_answer(ex.kind, ex.answer_for(client), ex.decimals, [ex.explanation, *messages])
+        key = ex.answer_for(client)
+        if ex.kind == "text" and str(key).strip() in ex.choices:
+            continue  # naming every option states no answer
+        stated = leaked_answer(ex.kind, key, ex.decimals, [ex.explanation, *messages])
         if stated:
             raise CmAcademyError(
                 f"exercise {ex.id} ({client or 'shared'}): a feedback text states the answer {stated!r}"
@@ -199,6 +205,7 @@ def exercise_spec(ex: Exercise) -> dict[str, Any]:
         ("keys", list(ex.keys)),
         ("item_pattern", ex.item_pattern),
         ("item_example", ex.item_example),
+        ("choices", list(ex.choices)),
     ):
         if value:
             spec[name] = value

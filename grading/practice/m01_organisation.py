@@ -1,12 +1,18 @@
-"""Module 1 exercises: the customer-manager system and its four organisational models."""
+"""Module 1 exercises: the customer-manager system and its four organisational models.
+
+Exercises 1.1–1.2 are the same for everyone; 1.3 completes given code for the trainee's drawn
+client (its needs complexity), 1.4 is from scratch on the same client (its model). C0168 is the
+worked example.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Final
 
 from casebank.load import CaseBank
 from grading.methods import organisation as org
-from grading.practice import Exercise
+from grading.practice import Case, Exercise, drawable
 
 #: The statements of exercise 1.1, as the notebook prints them (letter -> text).
 PART_CHOICES: Final = {
@@ -46,35 +52,74 @@ SCENARIOS: Final = {
     ),
 }
 
-REAL_CLIENTS: Final = ("C0232", "C0301")
+WORKED_EXAMPLE: Final = ("C0168",)
 
 
-def _client_facts(bank: CaseBank, client_id: str) -> tuple[str, str]:
-    """Return the recommended model of a client and a zh sentence with the facts behind it."""
-    row = bank.clients[bank.clients["client_id"] == client_id].iloc[0]
-    profile = org.firm_profile(row)
-    markets = len(str(row["main_markets"]).split(";"))
-    facts = (
-        f"{client_id} 为{profile.size}企业，员工 {row['employees']} 人（人员{'有' if profile.staffing_elastic else '无'}弹性），"
-        f"子公司 {row['subsidiaries']} 家、主要市场 {markets} 个，需求复杂度为“{profile.needs}”"
-    )
-    return org.recommend_model(profile), facts
+def _with(profile: org.FirmProfile, **change: object) -> str:
+    return org.recommend_model(dataclasses.replace(profile, **change))  # type: ignore[arg-type]
+
+
+def _needs_strict(subsidiaries: int, markets: int) -> str:
+    """The typical slip: thresholds read as "more than" instead of "at least"."""
+    return org.needs_complexity(subsidiaries - 1, markets - 1)
+
+
+def _needs_either(subsidiaries: int, markets: int) -> str:
+    """The typical slip: 复杂 when either threshold is reached."""
+    reached = subsidiaries >= org.SUBSIDIARIES_MIN or markets >= org.MARKETS_MIN
+    return org.NEEDS_COMPLEX if reached else org.NEEDS_SIMPLE
+
+
+def _client_cases(bank: CaseBank, ids: list[str]) -> tuple[dict[str, Case], dict[str, Case]]:
+    """Per drawn client: its needs complexity and its organisational model, with typical slips."""
+    clients = bank.clients.set_index(bank.clients["client_id"].astype(str))
+    needs, models = {}, {}
+    for key, row in clients.loc[ids].iterrows():
+        c = str(key)
+        profile = org.firm_profile(row)
+        units, markets = int(row["subsidiaries"]), len(str(row["main_markets"]).split(";"))
+        needs[c] = Case(
+            profile.needs,
+            [
+                (
+                    _needs_either(units, markets),
+                    "需求“复杂”要子公司数和主要市场数两项都达到门槛；只达到一项是“多样”。",
+                ),
+                (_needs_strict(units, markets), "门槛是“≥”：恰好 5 家子公司或恰好 3 个主要市场也算达到。"),
+            ],
+        )
+        models[c] = Case(
+            org.recommend_model(profile),
+            [
+                (
+                    _with(profile, special_group=True),
+                    "CRM 数据看不出需要隔离或保密的特殊客户群；规模大、利润高本身不等于要单设操作部门。",
+                ),
+                (
+                    _with(profile, needs=_needs_either(units, markets)),
+                    "需求复杂度判断错了：两项门槛都达到才算“复杂”，只达到一项是“多样”。",
+                ),
+                (
+                    _with(profile, staffing_elastic=not profile.staffing_elastic),
+                    "人员弹性判断错了：员工 ≥ 300 人才有条件设专职岗位。",
+                ),
+                (_with(profile, size="大型"), "独立的客户管理部门要求大型机构且需求复杂；先核对客户的规模。"),
+            ],
+        )
+    return needs, models
 
 
 def exercises(bank: CaseBank) -> list[Exercise]:
     """Return the module 1 exercises."""
     parts = sorted(k for k, text in PART_CHOICES.items() if text in org.SYSTEM_PARTS)
     scenarios = {name: org.recommend_model(profile) for name, (_, profile) in SCENARIOS.items()}
-    (c0232, facts_c0232), (c0301, facts_c0301) = (_client_facts(bank, c) for c in REAL_CLIENTS)
+    needs, models = _client_cases(bank, drawable(bank, exclude=WORKED_EXAMPLE))
     return [
         Exercise(
             id="m01.system_parts",
             kind="set",
             answer=parts,
-            explanation=(
-                "正确。完整的客户经理制包括组织架构、职能定位、激励机制、培训体系、资格认证、"
-                "客户分配机制和工作平台七个部分；审批权不下放、资源要集中统筹、考核必须与个人业绩挂钩。"
-            ),
+            explanation="正确。完整的体系缺一不可；干扰项都违背了客户经理制的基本原则。",
             hint="回想“方向、资源、能力、激励、工具”五个方面各对应哪些部分；干扰项都违背了客户经理制的原则。",
             mistakes=[
                 (
@@ -83,7 +128,7 @@ def exercises(bank: CaseBank) -> list[Exercise]:
                 ),
                 (
                     [*parts, "h"],
-                    "客户经理没有决策权，贷款审批权不会下放给客户经理（见第 2 单元）。",
+                    "客户经理没有决策权，贷款审批权不会下放给客户经理（见模块 2）。",
                 ),
                 (
                     [*parts, "i"],
@@ -95,10 +140,8 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             id="m01.scenarios",
             kind="mapping",
             answer=scenarios,
-            explanation=(
-                "正确。甲人手紧、需求单一 → 第一种（兼管）；乙可增编、需求多样 → 第二种（独立岗位）；"
-                "丙大型且需求复杂 → 第三种（独立部门）；丁需要隔离保密和专门知识 → 第四种（部门下设独立操作部门）。"
-            ),
+            keys=tuple(SCENARIOS),
+            explanation="正确。按决策表从上往下，第一条成立的规则决定模式：特殊客户群、规模与需求复杂度、人员弹性依次判断。",
             hint="按决策表从上往下判断：先看有没有需要特别专业、隔离或保密的客户群，再看规模与需求复杂度，最后看人员弹性。",
             mistakes=[
                 (
@@ -112,39 +155,21 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             ],
         ),
         Exercise(
-            id="m01.model_c0232",
+            id="m01.needs",
             kind="text",
-            answer=c0232,
-            explanation=f"正确。{facts_c0232}；按决策表第 2 条（大型且需求复杂）应设独立的客户管理部门。",
-            hint="先按画像规则算出：员工数是否 ≥ 300、子公司是否 ≥ 5 家、主要市场是否 ≥ 3 个，再套决策表。",
-            mistakes=[
-                (
-                    org.MODEL_POST,
-                    "再数一遍子公司和主要市场：两项都达到门槛时，需求复杂度是“复杂”而不是“多样”。",
-                ),
-                (
-                    org.MODEL_DEPARTMENT_OPS,
-                    "CRM 数据看不出需要隔离或保密的特殊客户群；规模大、利润高本身不等于第四种。",
-                ),
-            ],
-            clients=("C0232",),
+            answer=None,
+            explanation="正确。子公司 ≥ 5 家和主要市场 ≥ 3 个：两项都满足为“复杂”，满足一项为“多样”，都不满足为“单一”。",
+            hint="主要市场数 = main_markets 按分号拆开后的个数；子公司数看 subsidiaries。",
+            choices=(org.NEEDS_SIMPLE, org.NEEDS_VARIED, org.NEEDS_COMPLEX),
+            cases=needs,
         ),
         Exercise(
-            id="m01.model_c0301",
+            id="m01.model",
             kind="text",
-            answer=c0301,
-            explanation=f"正确。{facts_c0301}；不是大型企业，人员有弹性且需求不单一，应增设独立的客户经理岗位。",
-            hint="中型企业不一定只能兼管：先看人员弹性，再看需求是否单一。",
-            mistakes=[
-                (
-                    org.MODEL_EXTEND,
-                    "员工人数已达到 300 人的门槛，有条件设专职岗位；主要市场也不少，需求并不单一。",
-                ),
-                (
-                    org.MODEL_DEPARTMENT,
-                    "第三种要求大型企业且需求复杂；核对一下 C0301 的规模和子公司数。",
-                ),
-            ],
-            clients=("C0301",),
+            answer=None,
+            explanation="正确。先按画像规则得出人员弹性和需求复杂度，再按决策表从上往下，第一条成立的规则决定模式。",
+            hint='先按画像规则算出：员工数是否 ≥ 300、子公司是否 ≥ 5 家、主要市场是否 ≥ 3 个，再套决策表；答案写成 "第X种"。',
+            choices=org.MODELS,
+            cases=models,
         ),
     ]
