@@ -6,11 +6,11 @@ is still one cell, that one item as a single criterion. The first marker scores 
 nbgrader's formgrader; nbgrader does not record who, so the first marker confirms the scores as
 theirs with ``cmacademy mark first`` (marker = the operating-system/hub user, `audit.actor`).
 
-A script needs a second marker when its total share of the level's points lies within
-`SECOND_MARK_BAND` of the overall pass mark, or the share of the manual items' competency lies
-within the same band of the competency minimum (both ±10 percentage points): there a marker's
-judgement can decide the certificate. The second marker (a different person) records
-per-criterion scores with ``cmacademy mark second``. When the two totals differ by at most
+A script needs a second marker when it lies within a band around the pass marks: when moving
+its manual marks down or up by `SECOND_MARK_BAND` (10 %) of the exam's total points would
+change the decision (the overall pass mark or a competency minimum, usually the report's).
+There a marker's judgement decides the certificate; elsewhere it cannot. The second marker (a
+different person) records per-criterion scores with ``cmacademy mark second``. When the two totals differ by at most
 `TOTAL_TOLERANCE` points and no criterion by more than `CRITERION_TOLERANCE`, the final score of
 each criterion is the mean of the two, rounded to half points, and is written into nbgrader's
 gradebook as the manual score. Otherwise a third person adjudicates (``cmacademy mark
@@ -135,23 +135,46 @@ def _manual_scores(level: Level, grades: Grades) -> Scores | None:
     return out
 
 
+def passes(level: Level, scores: dict[str, float]) -> bool:
+    """Whether scores per question meet the overall minimum and every competency minimum."""
+    got: dict[str, float] = {}
+    for item in level.blueprint:
+        got[item.competency] = got.get(item.competency, 0.0) + scores.get(item.question, 0.0)
+    points = level.points_by_competency()
+    overall = sum(got.values()) / sum(points.values())
+    return overall >= level.overall_min - EPSILON and all(
+        got[c] / points[c] >= level.competency_min - EPSILON for c in points
+    )
+
+
 def in_band(level: Level, grades: Grades) -> str:
-    """Why the script needs a second marker ('' when its scores are clear of the pass marks)."""
-    total = sum(grades.get(i.question, (0.0, False))[0] or 0.0 for i in level.blueprint)
+    """Why the script needs a second marker ('' when no plausible re-marking changes the decision).
+
+    The manual marks are shifted down and up by `SECOND_MARK_BAND` of the exam's points (spread
+    over the criteria by their points, within each criterion's range); when the decision differs
+    between the two, the markers' judgement decides the certificate.
+    """
+    scores = {i.question: grades.get(i.question, (0.0, False))[0] or 0.0 for i in level.blueprint}
+    manual = criteria(level)
+    manual_points = sum(i.points for i in manual)
     max_total = sum(i.points for i in level.blueprint)
-    share = total / max_total
-    if abs(share - level.overall_min) <= SECOND_MARK_BAND + EPSILON:
-        return f"total {share:.0%} within ±{SECOND_MARK_BAND:.0%} of the {level.overall_min:.0%} pass mark"
-    for competency in {i.competency for i in criteria(level)}:
-        items = [i for i in level.blueprint if i.competency == competency]
-        got = sum(grades.get(i.question, (0.0, False))[0] or 0.0 for i in items)
-        comp_share = got / sum(i.points for i in items)
-        if abs(comp_share - level.competency_min) <= SECOND_MARK_BAND + EPSILON:
-            return (
-                f"{competency} {comp_share:.0%} within ±{SECOND_MARK_BAND:.0%} "
-                f"of the {level.competency_min:.0%} competency minimum"
+    delta = SECOND_MARK_BAND * max_total
+
+    def shifted(sign: int) -> dict[str, float]:
+        moved = dict(scores)
+        for item in manual:
+            moved[item.question] = min(
+                item.points, max(0.0, scores[item.question] + sign * delta * item.points / manual_points)
             )
-    return ""
+        return moved
+
+    if not manual or passes(level, shifted(-1)) == passes(level, shifted(+1)):
+        return ""
+    share = sum(scores.values()) / max_total
+    return (
+        f"total {share:.0%}: a change of up to {delta:g} points ({SECOND_MARK_BAND:.0%} of the exam) "
+        f"in the manual marks would change the decision"
+    )
 
 
 def _round(s: Session, exam: str, trainee: str, which: str) -> tuple[str, Scores] | None:

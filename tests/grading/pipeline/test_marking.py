@@ -90,7 +90,7 @@ def test_agreeing_markers_average_into_the_gradebook(course: Course, monkeypatch
     trainee = f"ag-{course.db_url[:5]}"
     write_script(course, trainee, T0, auto=SPLIT.overall_min, manual=marks(2, 3, 2), level=SPLIT)
     status, why = decision(course, trainee)
-    assert status == DecisionStatus.PENDING and "mark first" in why and "pass mark" in why
+    assert status == DecisionStatus.PENDING and "mark first" in why and "would change the decision" in why
     as_marker(monkeypatch, "wang")
     mark_first(course, EXAM, trainee, scheme=SPLIT_SCHEME)
     assert "second marking" in decision(course, trainee)[1]
@@ -175,17 +175,22 @@ def test_clear_scripts_need_no_second_marker(tmp_path: Path) -> None:
     }
 
 
-def test_band_edges_and_rounding() -> None:
+def test_band_is_where_a_tenth_of_the_exam_in_manual_marks_changes_the_decision() -> None:
     total = sum(i.points for i in SPLIT.blueprint)
+    delta = SECOND_MARK_BAND * total
     auto = [i for i in SPLIT.blueprint if not i.manual]
-    grades = {i.question: (i.points, False) for i in auto} | {q: (p, False) for q, p in REPORT.items()}
-    assert in_band(SPLIT, grades) == ""
-    # Remove points until the total sits exactly on the band's upper edge.
-    edge = (SPLIT.overall_min + SECOND_MARK_BAND) * total
-    short = total - edge
-    first = auto[0]
-    grades[first.question] = (first.points - short, False)
-    assert "within ±10% of the 70% pass mark" in in_band(SPLIT, grades)
+    report = marks(1.5, 2, 1.5)  # 5 of 10: the report's 50 % minimum is met, but only just
+    grades = {i.question: (i.points, False) for i in auto} | {q: (p, False) for q, p in report.items()}
+    assert "would change the decision" in in_band(SPLIT, grades)  # lower marks fail the report
+    # Autograded points so low that even the higher marks only just reach the pass mark.
+    auto_points = sum(i.points for i in auto)
+    share = (SPLIT.overall_min * total - sum(report.values()) - delta) / auto_points
+    assert SPLIT.competency_min < share < 1
+    for lower, needed in ((0.0, True), (0.01, False)):
+        grades |= {i.question: (i.points * (share - lower), False) for i in auto}
+        assert bool(in_band(SPLIT, grades)) is needed
+    clear = {i.question: (i.points, False) for i in auto} | {q: (p, False) for q, p in marks(3, 4, 3).items()}
+    assert in_band(SPLIT, clear) == ""
     assert mean_scores(marks(2, 3, 2), marks(1, 2, 1)) == marks(1.5, 2.5, 1.5)
     assert mean_scores({"a": 2.0}, {"a": 2.5}) == {"a": 2.5}  # 2.25 rounds half up to 2.5
     assert resolve_criterion(SPLIT, "evidence").question == "q99_report_evidence"
