@@ -87,6 +87,13 @@ def _print_simulation(result: Simulation) -> None:
             _strata_rows(data["strata"]),
         )
     )
+    if result.decisions is not None:
+        d = result.decisions
+        say(
+            f"scheme's pass rules: {d.pass_rate:.1%} certified; same decision on a second sitting "
+            f"{d.consistency:.1%}; failed on a competency minimum despite the overall mark: "
+            f"{d.failed_on_a_floor} (by one single item alone: {d.failed_by_one_item})"
+        )
     for m in data["scoring_mistakes"]:
         say(
             f"mistake {m['question']}/{m['mistake']} earns full credit on {m['variants']} of {m['of']} variants"

@@ -32,7 +32,7 @@ import importlib
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -68,6 +68,7 @@ from grading.exams.responses import (
     rater_score,
 )
 from grading.exams.simulate import named_mistakes
+from grading.exams.sitting_decisions import Decisions, decisions
 from grading.scheme import BlueprintItem, Level, load_scheme
 
 DEFAULT_TRAINEES: Final = 500
@@ -129,6 +130,8 @@ class Simulation:
     """Question -> mean credit of its named mistakes over the drawn variants."""
     variants: int
     seconds: float
+    decisions: Decisions | None = None
+    """What the scheme's pass rules decide on the simulated scores (information, not a target)."""
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -175,6 +178,7 @@ class Simulation:
                 for s in self.strata
             ],
             "scoring_mistakes": self.scoring_mistakes,
+            "decisions": None if self.decisions is None else asdict(self.decisions),
             "failures": self.failures,
             "passed": self.passed,
             "seconds": round(self.seconds, 1),
@@ -189,7 +193,7 @@ def model_description() -> dict[str, Any]:
         "p_right": f"1 / (1 + exp(-{SLOPE:g} * (ability - difficulty))) per part",
         "wrong_answer": "one of the item's named typical mistakes, uniformly",
         "manual": f"rater score round(points * logistic({SLOPE:g}*(ability - difficulty) + normal(0, {RATER_NOISE:g})))",
-        "scorer": "Expected.credit, the judge's function (no kernel: it only hands answers in)",
+        "scorer": "grading.pipeline.autograde.verdict (Expected.credit x points), the judge itself; no kernel: it only hands answers in",
     }
 
 
@@ -325,7 +329,14 @@ def simulate(exam: str, trainees: int = DEFAULT_TRAINEES, seed: int = DEFAULT_SE
             cache[ident] = variant_key(exam, bank, truth, variant, items, mistakes_fn)
         keys[trainee] = cache[ident]
         matrix.append([_answer_score(item, keys[trainee], float(ability), rng) for item in items])
-    return _evidence(exam, level, seed, items, abilities, matrix, keys, len(cache), started)
+    result = _evidence(exam, level, seed, items, abilities, matrix, keys, len(cache), started)
+    retest = [
+        [_answer_score(item, keys[trainee], float(ability), rng) for item in items]
+        for trainee, ability in zip(keys, abilities, strict=True)
+    ]
+    result.decisions = decisions(level, items, matrix, retest)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _evidence(

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from grading.cli import main
 from grading.exams import EXAMS, exam_definition, exam_truth, variant_for
-from grading.exams.sitting import Simulation, _answer_score, item_models, simulate, variant_key
-from grading.scheme import load_scheme
+from grading.exams.sitting import ItemModel, Simulation, _answer_score, item_models, simulate, variant_key
+from grading.exams.sitting_decisions import decisions
+from grading.scheme import BlueprintItem, load_scheme
 
 TRAINEES = 60
 
@@ -64,7 +65,9 @@ def test_an_able_trainee_earns_every_autograded_point_from_the_judge(exam: str) 
             continue
         assert _answer_score(item, key, 40.0, rng) == pytest.approx(item.points)
         weak = _answer_score(item, key, -40.0, rng)
-        assert weak <= item.points * max(key.mistake_credit[item.question].values()) + 0.005  # judge rounds to 0.01
+        assert (
+            weak <= item.points * max(key.mistake_credit[item.question].values()) + 0.005
+        )  # judge rounds to 0.01
 
 
 def test_cli_prints_the_evidence_as_json_and_exits_by_the_targets() -> None:
@@ -83,3 +86,34 @@ def test_cli_rejects_an_unknown_exam() -> None:
     result = CliRunner().invoke(main, ["exam", "simulate", "nope", "--trainees", "10"])
     assert result.exit_code == 1
     assert "unknown exam 'nope'" in result.output
+
+
+def test_decisions_apply_the_scheme_rules_and_find_one_item_failures() -> None:
+    base = load_scheme().level("associate")  # overall_min 0.70, competency_min 0.50
+    spec = [
+        ("a", "x", 4.0),
+        ("b", "x", 1.0),
+        ("c", "x", 1.0),
+        ("d", "y", 2.0),
+        ("e", "y", 2.0),
+        ("f", "y", 2.0),
+    ]
+    spec.append(("g", "z", 6.0))
+    level = base.model_copy(
+        update={"blueprint": [BlueprintItem(question=q, competency=c, points=p) for q, c, p in spec]}
+    )
+    items = [ItemModel(q, c, "computation", p, False, 0.0) for q, c, p in spec]
+    one_item = [0.0, 1, 1, 2, 2, 2, 6]  # x: 2/6 < 50 % on item a alone; overall 14/18 = 78 %
+    two_small = [4.0, 0, 0, 2, 2, 2, 6]  # x: 4/6 = 67 %: certified
+    two_items = [4.0, 1, 1, 0, 0, 2, 6]  # y: 2/6 < 50 % on two items; overall 78 %
+    got = decisions(level, items, [one_item, two_small, two_items], [one_item, two_small, two_small])
+    assert got.pass_rate == pytest.approx(1 / 3)
+    assert got.consistency == pytest.approx(2 / 3)
+    assert (got.failed_on_a_floor, got.failed_by_one_item) == (2, 1)
+
+
+def test_the_sitting_reports_the_scheme_decisions(sitting: Simulation) -> None:
+    d = sitting.decisions
+    assert d is not None
+    assert 0.0 <= d.pass_rate <= 1.0 and 0.5 <= d.consistency <= 1.0
+    assert 0 <= d.failed_by_one_item <= d.failed_on_a_floor <= TRAINEES
