@@ -221,12 +221,15 @@ def _autograded_problems(path: Path) -> tuple[GradingStatus | None, list[str]]:
 
 def _faster(preprocessor: Any) -> Any:
     """cm-academy's drop-in for an nbgrader preprocessor that has a faster equivalent."""
-    from nbgrader.preprocessors import CheckCellMetadata
+    from nbgrader.preprocessors import CheckCellMetadata, SaveAutoGrades
 
     from grading.pipeline.autograde import CheckCellMetadata as CompiledCheckCellMetadata
+    from grading.pipeline.lean import SaveAutoGradesOnce
 
     if preprocessor in (CheckCellMetadata, "nbgrader.preprocessors.CheckCellMetadata"):
         return CompiledCheckCellMetadata
+    if preprocessor in (SaveAutoGrades, "nbgrader.preprocessors.SaveAutoGrades"):
+        return SaveAutoGradesOnce
     return preprocessor
 
 
@@ -308,11 +311,14 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
 
 
 def quiet() -> None:
-    """Silence the warnings and traitlets chatter nbgrader's converter makes for each submission."""
+    """Ready a worker: nbgrader's gradebooks share an engine; no warnings or traitlets chatter."""
     import warnings
 
     from sqlalchemy.exc import SAWarning
 
+    from grading.pipeline.lean import reuse_engines
+
+    reuse_engines()
     warnings.filterwarnings("ignore", category=SAWarning)
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
@@ -327,6 +333,9 @@ def init_local_worker(log_path: str) -> None:
 
 def setup_dask_worker() -> None:
     """Ready a Dask worker for a new run: the exam or the course's configuration may have changed."""
+    from grading.pipeline.lean import forget_engines
+
     _source_cells.cache_clear()
     _course_config.cache_clear()
+    forget_engines()
     quiet()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -97,8 +98,22 @@ def test_scores_equal_plain_nbgrader_autograde(tmp_path: Path) -> None:
     with gradebook(ours.db_url) as a, gradebook(theirs.db_url) as b:
         mine = {s.student_id: s.score for s in a.assignment_submissions(EXAM)}
         nbg = {s.student_id: s.score for s in b.assignment_submissions(EXAM)}
+        # Every cell's saved grade, review flag and comment too (grades are saved in one transaction).
+        assert _cells(a) == _cells(b)
     assert mine == nbg
     assert mine["a3"] < mine["a1"]
+
+
+def _cells(gb: Any) -> dict[tuple[str, str], tuple[Any, ...]]:
+    """(trainee, cell) -> the autograder's score, the review flag and the comment it saved."""
+    out: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for submission in gb.assignment_submissions(EXAM):
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                out[(submission.student_id, grade.name)] = (grade.auto_score, grade.needs_manual_grade)
+            for comment in notebook.comments:
+                out[(submission.student_id, f"{comment.name}#comment")] = (comment.auto_comment,)
+    return out
 
 
 def test_kill_and_resume_grades_every_submission_exactly_once(tmp_path: Path) -> None:
