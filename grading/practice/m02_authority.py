@@ -1,4 +1,10 @@
-"""Module 2 exercises: functions, authority (no decision rights) and dispute handling."""
+"""Module 2 exercises: functions, authority (no decision rights) and dispute handling.
+
+Exercises 2.1–2.2 are the same for everyone; 2.3 completes given code for the trainee's drawn
+client (the department owning its latest complaint), 2.4 is from scratch on the same client
+(its complaints to chase), 2.5 reviews the whole practice set's missed escalations. Drawn
+clients are the practice clients with at least one complaint; C0064 is the worked example.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,10 @@ import pandas as pd
 from casebank import vocab
 from casebank.load import CaseBank
 from grading.methods import organisation as org
-from grading.practice import Exercise
+from grading.practice import Case, Exercise, drawable
 
-OWNER_COMPLAINT: Final = "C0141-K01"
-FOLLOW_UP_MANAGER: Final = "M04"
+WORKED_EXAMPLE: Final = ("C0064",)
+COMPLAINT_ID: Final = r"C\d{4}-K\d{2}"
 
 
 def _practice_complaints(bank: CaseBank) -> pd.DataFrame:
@@ -50,63 +56,116 @@ def _open_longer_than(complaints: pd.DataFrame, as_of: pd.Timestamp, *, inclusiv
 OLD_FOLLOW_UP_DAYS: Final = 90
 
 
+def _latest(complaints: pd.DataFrame) -> pd.Series:
+    """A client's most recent complaint (ties by complaint id)."""
+    return complaints.sort_values(["received_on", "complaint_id"]).iloc[-1]
+
+
+def _owner_cases(by_client: dict[str, pd.DataFrame]) -> dict[str, Case]:
+    out = {}
+    for c, mine in by_client.items():
+        category = str(_latest(mine)["category"])
+        owner = org.COMPLAINT_OWNERS[category]
+        oldest = str(mine.sort_values(["received_on", "complaint_id"]).iloc[0]["category"])
+        out[c] = Case(
+            owner,
+            [
+                (
+                    "客户经理",
+                    "客户经理不是牵头处理的部门：要查投诉类别对应的责任部门，由它牵头处理，客户经理负责记录、确认、跟踪。",
+                ),
+                (org.COMPLAINT_OWNERS[oldest], "这是最早一条投诉的责任部门；题目问的是收到日期最近的一条。"),
+            ],
+        )
+    return out
+
+
+def _chase_cases(by_client: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> dict[str, Case]:
+    out = {}
+    for c, mine in by_client.items():
+        days = (as_of - mine["received_on"]).dt.days.astype(int)
+        status = mine["status"].astype(str)
+        ids = mine["complaint_id"].astype(str)
+        open_ = status != org.STATUS_CLOSED
+        out[c] = Case(
+            _open_longer_than(mine, as_of, inclusive=False),
+            [
+                (
+                    _open_longer_than(mine, as_of, inclusive=True),
+                    "恰好 15 天的投诉还没有超过 15 天；规则是“超过”，不含等于。",
+                ),
+                (
+                    sorted(ids[days > org.FOLLOW_UP_ALERT_DAYS]),
+                    "已关闭的投诉不用催办：只看处理中和已升级的投诉。",
+                ),
+                (
+                    sorted(ids[open_ & (days > OLD_FOLLOW_UP_DAYS)]),
+                    "时限是 15 天（可依规延长），不是 90 天：超过 15 天仍未关闭就要催办。",
+                ),
+                (
+                    sorted(ids[(status == "已升级") & (days > org.FOLLOW_UP_ALERT_DAYS)]),
+                    "处理中的投诉同样要催办：不论是否已升级，未关闭且超过 15 天都要盯住。",
+                ),
+            ],
+        )
+    return out
+
+
+def _missed_escalations(complaints: pd.DataFrame, as_of: pd.Timestamp) -> Exercise:
+    recent = complaints[complaints["received_on"] > as_of - pd.Timedelta(days=365)]
+    return Exercise(
+        id="m02.missed_escalations",
+        kind="set",
+        answer=_missed(recent, org.must_escalate),
+        item_pattern=COMPLAINT_ID,
+        item_example="C0064-K01",
+        explanation="正确。收费争议、授信审批类涉及客户经理无权做出的决策，严重程度为 3 的投诉也必须升级；其余投诉由客户经理协调解决即可。",
+        hint="规则有两条，满足任一条就必须升级：类别为收费争议或授信审批；或严重程度为 3。只看 escalated 为 False 的投诉。",
+        mistakes=[
+            (
+                _missed(recent, lambda _c, s: s >= org.SEVERITY_ESCALATE),
+                "只看了严重程度：收费争议和授信审批类投诉即使不严重，也要升级到有决策权的部门。",
+            ),
+            (
+                _missed(recent, lambda c, _s: c in org.DECISION_CATEGORIES),
+                "只看了类别：严重程度为 3 的投诉无论哪一类都必须升级。",
+            ),
+            (
+                _missed(recent, lambda c, s: org.must_escalate(c, s) or c == "差错处理"),
+                "差错处理类投诉不涉及客户经理无权做出的决策，严重程度不到 3 的无须升级，协调运营管理部直接解决即可。",
+            ),
+        ],
+    )
+
+
 def exercises(bank: CaseBank) -> list[Exercise]:
     """Return the module 2 exercises."""
     within = sorted(a.code for a in org.ACTIONS if org.within_authority(a))
     steps = list(org.DISPUTE_STEPS)
     complaints = _practice_complaints(bank)
-
-    owner_row = complaints[complaints["complaint_id"] == OWNER_COMPLAINT].iloc[0]
-    owner = org.COMPLAINT_OWNERS[str(owner_row["category"])]
-    wrong_owners = sorted({d for d in org.COMPLAINT_OWNERS.values() if d != owner})
-
-    recent = complaints[complaints["received_on"] > bank.as_of - pd.Timedelta(days=365)]
-    missed = _missed(recent, org.must_escalate)
-    missed_severity_only = _missed(recent, lambda _c, s: s >= org.SEVERITY_ESCALATE)
-    missed_category_only = _missed(recent, lambda c, _s: c in org.DECISION_CATEGORIES)
-
-    mine = complaints[complaints["manager_id"] == FOLLOW_UP_MANAGER]
-    overdue = _open_longer_than(mine, bank.as_of, inclusive=False)
-    overdue_inclusive = _open_longer_than(mine, bank.as_of, inclusive=True)
-    days = (bank.as_of - mine["received_on"]).dt.days.astype(int)
-    with_closed = sorted(mine.loc[days > org.FOLLOW_UP_ALERT_DAYS, "complaint_id"].astype(str))
-    open_mine = mine[mine["status"].astype(str) != org.STATUS_CLOSED]
-    old_rule = sorted(open_mine.loc[days[open_mine.index] > OLD_FOLLOW_UP_DAYS, "complaint_id"].astype(str))
-    follow_up_slips = [
-        (overdue_inclusive, "恰好 15 天的投诉还没有超过 15 天；规则是“超过”，不含等于。"),
-        (with_closed, "已关闭的投诉不用催办：只看处理中和已升级的投诉。"),
-        (old_rule, "时限是 15 天（可依规延长），不是 90 天：超过 15 天仍未关闭就要催办。"),
-    ]
+    ids = set(drawable(bank, exclude=WORKED_EXAMPLE))
+    by_client = {str(c): g for c, g in complaints.groupby("client_id") if str(c) in ids}
     return [
         Exercise(
             id="m02.within_authority",
             kind="set",
             answer=within,
-            explanation=(
-                "正确。调查（A、H）、方案设计（B）、业务建议（C）和客户管理（E）都是客户经理的权限；"
-                "承诺获批和报最终价（D）、减免收费（F）、签约（G）都是决策，属于机构。"
-            ),
+            explanation="正确。了解情况、设计方案、提出建议、维护客户都在客户经理的权限之内；凡是替银行拍板的事，都属于机构的决策。",
             hint="逐条问自己：这件事是在“了解、设计、建议、维护”，还是在替银行“拍板”？",
             mistakes=[
                 (
                     [c for c in within if c != "C"],
                     "C 没有越权：向审批部门提交授信申请和定价建议，正是客户经理“业务建议”的权限；拍板的是审批部门。",
                 ),
-                (
-                    [*within, "D"],
-                    "D 越权了：能否获批、最终利率是多少由审批部门决定，客户经理不能提前承诺。",
-                ),
-                (
-                    [*within, "F"],
-                    "F 越权了：收费减免是定价决策，客户经理只能提出减免建议并按流程报批。",
-                ),
+                ([*within, "D"], "D 越权了：能否获批、最终利率是多少由审批部门决定，客户经理不能提前承诺。"),
+                ([*within, "F"], "F 越权了：收费减免是定价决策，客户经理只能提出减免建议并按流程报批。"),
             ],
         ),
         Exercise(
             id="m02.dispute_steps",
             kind="list",
             answer=steps,
-            explanation="正确。先记录事实，再向客户确认受理，然后升级到责任部门，持续跟踪进展，问题解决并经客户认可后关闭。",
+            explanation="正确。这个顺序保证客户的诉求有据可查、及时得到回应、有人负责到底，问题解决并经客户认可后才结案。",
             hint="想一想：没有记录能升级吗？没有跟踪结果能关闭吗？客户最先需要听到的是什么？",
             mistakes=[
                 (
@@ -132,48 +191,23 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             ],
         ),
         Exercise(
-            id="m02.owner_c0141_k01",
+            id="m02.owner",
             kind="text",
-            answer=owner,
-            explanation=f"正确。{OWNER_COMPLAINT} 属于“{owner_row['category']}”类投诉，按责任部门对照表由{owner}牵头处理。",
-            hint="先查这条投诉的类别（category），再查责任部门对照表。",
-            mistakes=[
-                (
-                    "客户经理",
-                    "收费标准和减免属于定价决策，客户经理不能自行处理，只能记录、确认并升级到责任部门。",
-                ),
-                *[(d, "这个部门不负责这一类投诉；再核对一下投诉类别。") for d in wrong_owners],
-            ],
-            clients=(str(owner_row["client_id"]),),
+            answer=None,
+            choices=tuple(dict.fromkeys(org.COMPLAINT_OWNERS.values())),
+            explanation="正确。先看投诉的类别，再按责任部门对照表找到牵头处理的部门；客户经理负责记录、确认和跟踪。",
+            hint="先找出你的客户收到日期最近的一条投诉，查它的类别（category），再查责任部门对照表。",
+            cases=_owner_cases(by_client),
         ),
         Exercise(
-            id="m02.missed_escalations",
+            id="m02.chase",
             kind="set",
-            answer=missed,
-            explanation=(
-                f"正确。过去 12 个月练习集共有 {len(missed)} 条投诉按规则应升级却没有升级："
-                "收费争议、授信审批类涉及客户经理无权做出的决策，严重程度为 3 的投诉也必须升级。"
-            ),
-            hint="规则有两条，满足任一条就必须升级：类别为收费争议或授信审批；或严重程度为 3。只看 escalated 为 False 的投诉。",
-            mistakes=[
-                (
-                    missed_severity_only,
-                    "只看了严重程度：收费争议和授信审批类投诉即使不严重，也要升级到有决策权的部门。",
-                ),
-                (missed_category_only, "只看了类别：严重程度为 3 的投诉无论哪一类都必须升级。"),
-            ],
-            clients=tuple(sorted({c.split("-")[0] for c in missed})),
+            answer=None,
+            item_pattern=COMPLAINT_ID,
+            item_example="C0064-K01",
+            explanation="正确。未关闭（处理中或已升级）且收到至今超过 15 天的投诉，都要立即催办责任部门并回复客户。",
+            hint="只看未关闭（处理中、已升级）的投诉；天数 = 数据日期 − 收到日期；“超过 15 天”不含 15 天。没有就写 set()。",
+            cases=_chase_cases(by_client, bank.as_of),
         ),
-        Exercise(
-            id="m02.follow_up_m04",
-            kind="set",
-            answer=overdue,
-            explanation=(
-                f"正确。客户经理 {FOLLOW_UP_MANAGER} 名下未关闭且受理超过 15 天（投诉处理时限）的投诉要立即催办责任部门并回复客户。"
-            ),
-            hint="只看未关闭（处理中、已升级）的投诉；天数 = 数据日期 − 收到日期；“超过 15 天”不含 15 天。",
-            # The typical slips that give another answer on this bank's complaints.
-            mistakes=[(wrong, why) for wrong, why in follow_up_slips if wrong != overdue],
-            clients=tuple(sorted(set(mine["client_id"].astype(str)))),
-        ),
+        _missed_escalations(complaints, bank.as_of),
     ]
