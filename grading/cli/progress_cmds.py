@@ -18,29 +18,46 @@ from grading.pipeline.progress import (
     collect_progress,
     course_progress,
 )
+from grading.scheme import Scheme, load_scheme
 
 #: Cell marks: plain characters every font has (no emoji).
 MARK_COMPLETE: Final = "✓"
 MARK_NONE: Final = "–"
 LEGEND: Final = (
     f"{MARK_COMPLETE} completed (all self-checks passed, or completion recorded); "
-    f"n/m self-checks passed; {MARK_NONE} nothing recorded"
+    f"n/m self-checks passed; {MARK_NONE} nothing recorded; 缺 n: modules a level requires "
+    "that are not completed (--json lists them)"
 )
 
 
 def cell(progress: ModuleProgress) -> str:
-    """One module's cell: ``✓ 5/5``, ``2/5`` or ``–`` (``✓`` alone for a recorded completion)."""
-    counts = f"{progress.passed}/{progress.total}" if progress.total else ""
+    """One module's cell: ``✓`` (completed), ``2/5`` (self-checks passed of all) or ``–``."""
     if progress.state == STATE_COMPLETE:
-        return f"{MARK_COMPLETE} {counts}".rstrip()
-    return MARK_NONE if progress.state == STATE_NONE else counts
+        return MARK_COMPLETE
+    return MARK_NONE if progress.state == STATE_NONE else f"{progress.passed}/{progress.total}"
 
 
-def progress_json(standing: dict[str, dict[str, ModuleProgress]]) -> dict[str, object]:
-    """The table as JSON: modules, then per trainee and module the state and counts."""
+def missing_for_levels(row: dict[str, ModuleProgress], scheme: Scheme) -> dict[str, list[str]]:
+    """Per level with curriculum prerequisites, the modules this trainee has yet to complete."""
+    empty = ModuleProgress(0, 0, False)
+    return {
+        level.id: [m for m in level.curriculum_modules if row.get(m, empty).state != STATE_COMPLETE]
+        for level in scheme.levels
+        if level.curriculum_modules
+    }
+
+
+def prerequisite_cell(missing: list[str]) -> str:
+    """``✓`` when a level's modules are all complete, else how many are missing (``缺 2``)."""
+    return MARK_COMPLETE if not missing else f"缺 {len(missing)}"
+
+
+def progress_json(standing: dict[str, dict[str, ModuleProgress]], scheme: Scheme) -> dict[str, object]:
+    """The table as JSON: modules, per trainee and module the state and counts, missing prerequisites."""
     modules = sorted({m for row in standing.values() for m in row})
     return {
         "modules": modules,
+        "missing_prerequisites": {t: missing_for_levels(row, scheme) for t, row in standing.items()},
         "trainees": {
             t: {
                 m: {
@@ -71,15 +88,22 @@ def progress(ctx: click.Context, course_dir: Path | None, db_url: str | None, as
     if course_dir is None:
         raise click.UsageError("give the course: cmacademy progress --course DIR")
     standing = course_progress(Course.open(course_dir, db_url=db_url))
+    scheme = load_scheme()
     if as_json:
-        say(json.dumps(progress_json(standing), ensure_ascii=False, indent=2))
+        say(json.dumps(progress_json(standing, scheme), ensure_ascii=False, indent=2))
         return
     modules = sorted({m for row in standing.values() for m in row})
+    levels = [lv.id for lv in scheme.levels if lv.curriculum_modules]
     rows = []
     for trainee, row in standing.items():
         done = sum(1 for p in row.values() if p.state == STATE_COMPLETE)
-        rows.append([trainee, *(cell(row[m]) for m in modules), f"{done}/{len(modules)}"])
-    console.print(table("curriculum progress", ["trainee", *(f"M{m}" for m in modules), "done"], rows))
+        missing = missing_for_levels(row, scheme)
+        rows.append(
+            [trainee, *(cell(row[m]) for m in modules), f"{done}/{len(modules)}"]
+            + [prerequisite_cell(missing[lv]) for lv in levels]
+        )
+    columns = ["trainee", *(f"M{m}" for m in modules), "done", *levels]
+    console.print(table("curriculum progress", columns, rows))
     say(LEGEND)
 
 
