@@ -186,6 +186,8 @@ class ExamItem:
     """Markdown: the scenario and the task."""
     options: Mapping[str, str]
     """Option label -> option text (empty for open answers)."""
+    form: str = ""
+    """Id of the parallel form this trainee got."""
 
     def _repr_markdown_(self) -> str:
         lines = [self.text, ""]
@@ -235,7 +237,24 @@ class ExamSession:
             known = ", ".join(sorted(self.variant.form_texts)) or "none"
             raise ExamSessionError(f"no fixed-text item {question!r} in this exam; items: {known}")
         options = {str(k): str(v) for k, v in dict(text.get("options", {})).items()}
-        return ExamItem(question, str(text.get("text", "")), options)
+        return ExamItem(question, str(text.get("text", "")), options, str(text.get("form", "")))
+
+    def revenue(self) -> pd.Series:
+        """Our bank's revenue (万元, 2 decimals) from each portfolio client, in portfolio order.
+
+        The sum of the client's holdings' ``revenue_wan``, closed products included: a helper for
+        items that do not test this sum.
+        """
+        held = self.table("holdings").groupby("client_id")["revenue_wan"].sum().round(2)
+        return held.reindex(list(self.variant.portfolio)).fillna(0.0).rename("revenue_wan")
+
+    def notes_of(self, client_id: str) -> str:
+        """All visit notes about one client, oldest first, one per line (date, then text)."""
+        notes = self.table("notes")
+        rows = notes[notes["client_id"] == client_id]
+        if "date" in rows.columns:
+            rows = rows.sort_values("date")
+        return "\n".join(f"{getattr(r, 'date', '')} {r.text}".strip() for r in rows.itertuples())
 
     def table(self, name: str) -> pd.DataFrame:
         """Rows of a bank table about the portfolio's clients (reference tables whole)."""

@@ -173,7 +173,10 @@ def blueprint_problems(exam: str, assignments: Path = ASSIGNMENTS_DIR) -> list[s
 
     level = load_scheme().level_for_exam(exam)
     path = source_notebook(exam, assignments)
-    cells = {grade_id: (points, competency) for grade_id, points, competency in graded_cells(path)}
+    # A zero-point graded cell is the answer cell of a manual item whose points sit on its task cells.
+    cells = {
+        grade_id: (points, competency) for grade_id, points, competency in graded_cells(path) if points > 0
+    }
     problems = []
     for item in level.blueprint:
         if item.question not in cells:

@@ -133,7 +133,7 @@ def _item(where: str, data: dict[str, Any]) -> FixedItem:
 
 
 def _within_options(key: Any, options: Mapping[str, str]) -> bool:
-    values = key if isinstance(key, list) else [key]
+    values = list(key.values()) if isinstance(key, dict) else key if isinstance(key, list) else [key]
     return all(str(v) in options for v in values)
 
 

@@ -31,6 +31,8 @@ class Graded:
     course: Course
     scores: dict[str, dict[str, float]]
     mistake_question: str
+    partial_question: str
+    partial_share: float
 
 
 def answer_cell(nb: nbformat.NotebookNode, question: str) -> nbformat.NotebookNode:
@@ -41,13 +43,25 @@ def auto_points(exam: str) -> dict[str, float]:
     return {i.question: i.points for i in load_scheme().level_for_exam(exam).blueprint if not i.manual}
 
 
-def mistake_for(course: Course, exam: str, trainee: str) -> tuple[str, object]:
-    """A question whose typical mistake is wrong for this trainee, and that wrong answer."""
+def mistake_for(
+    course: Course, exam: str, trainee: str, *, partial: bool = False
+) -> tuple[str, object, float]:
+    """A question with a typical mistake earning no credit (or, with ``partial``, some but not all)
+    for this trainee: the question, the wrong answer and the share of points it earns."""
     right, wrong = right_and_wrong(exam, trainee, *course.settings.bank_dirs)
     for question in auto_points(exam):
-        if not right[question].accepts(wrong[question]):
-            return question, wrong[question]
-    raise AssertionError("no typical mistake differs from the right answer")
+        for answer in wrong[question].values():
+            share = right[question].credit(answer)
+            if (0 < share < 1) if partial else share == 0:
+                return question, answer, share
+    raise AssertionError(f"no typical mistake with {'partial' if partial else 'no'} credit")
+
+
+def with_answer(course: Course, exam: str, question: str, answer: object) -> nbformat.NotebookNode:
+    nb = nbformat.read(course.source(exam) / f"{exam}.ipynb", as_version=4)
+    cell = answer_cell(nb, question)
+    cell.source += f"\nanswer_{question.split('_')[0]} = {answer!r}"
+    return nb
 
 
 def submit(course: Course, exam: str, trainee: str, nb: nbformat.NotebookNode) -> None:
@@ -62,7 +76,7 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     course = init_course(tmp_path_factory.mktemp(f"course-{exam}") / "course")
 
     with gradebook(course.db_url) as gb:
-        for trainee in ("t001", "t002", "t003", "t004", "t005", "t006", "t007"):
+        for trainee in ("t001", "t002", "t003", "t004", "t005", "t006", "t007", "t008"):
             gb.update_or_create_student(trainee)
     released = release(course, exam)
     source = nbformat.read(course.source(exam) / f"{exam}.ipynb", as_version=4)
@@ -71,11 +85,10 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         submit(course, exam, trainee, source)
     submit(course, exam, "t004", blank)
 
-    question, wrong = mistake_for(course, exam, "t005")
-    one_mistake = nbformat.read(course.source(exam) / f"{exam}.ipynb", as_version=4)
-    cell = answer_cell(one_mistake, question)
-    cell.source += f"\nanswer_{question.split('_')[0]} = {wrong!r}"
-    submit(course, exam, "t005", one_mistake)
+    question, wrong, _ = mistake_for(course, exam, "t005")
+    submit(course, exam, "t005", with_answer(course, exam, question, wrong))
+    partial_question, partial_wrong, share = mistake_for(course, exam, "t008", partial=True)
+    submit(course, exam, "t008", with_answer(course, exam, partial_question, partial_wrong))
 
     first_question = next(iter(auto_points(exam)))
     for trainee, hostile in (("t006", SILENCE_TRACEBACKS), ("t007", REWRITE_LATER_CELLS)):
@@ -91,7 +104,7 @@ def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             scores[submission.student_id] = {
                 g.name: float(g.score) for nb in submission.notebooks for g in nb.grades
             }
-    return Graded(exam, course, scores, question)
+    return Graded(exam, course, scores, question, partial_question, share)
 
 
 def auto_total(graded: Graded, trainee: str) -> float:
@@ -114,6 +127,25 @@ def test_one_typical_mistake_loses_exactly_that_question(graded: Graded) -> None
     points = auto_points(graded.exam)
     assert auto_total(graded, "t005") == sum(points.values()) - points[graded.mistake_question]
     assert graded.scores["t005"][graded.mistake_question] == 0
+
+
+@pytest.mark.slow
+def test_partial_credit_lands_in_the_gradebook(graded: Graded) -> None:
+    points = auto_points(graded.exam)
+    earned = round(points[graded.partial_question] * graded.partial_share, 2)
+    assert 0 < earned < points[graded.partial_question]
+    assert graded.scores["t008"][graded.partial_question] == pytest.approx(earned)
+    assert auto_total(graded, "t008") == pytest.approx(
+        sum(points.values()) - points[graded.partial_question] + earned
+    )
+
+
+@pytest.mark.slow
+def test_each_report_criterion_is_a_grade_of_its_own(graded: Graded) -> None:
+    manual = [i for i in load_scheme().level_for_exam(graded.exam).blueprint if i.manual]
+    assert len(manual) >= 3
+    for item in manual:
+        assert item.question in graded.scores["t001"]
 
 
 @pytest.mark.slow
