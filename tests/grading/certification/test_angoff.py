@@ -27,7 +27,8 @@ def full_rows(level: str, rating: float) -> dict[str, list[float]]:
 def test_cut_is_the_points_weighted_mean_rating_with_the_judges_spread(tmp_path: Path) -> None:
     level = load_scheme().level("associate")
     rows = full_rows("associate", 0.6)
-    first, heavy = level.blueprint[0], max(level.blueprint, key=lambda i: i.points)
+    first = level.blueprint[0]
+    heavy = max(level.blueprint[1:], key=lambda i: i.points)
     rows[first.question] = [0.5, 0.6, 0.7, 0.8, 0.9]  # mean 0.7
     rows[heavy.question] = [0.9] * 5
     write(tmp_path, "associate", rows)
