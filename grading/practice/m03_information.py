@@ -1,7 +1,7 @@
 """Module 3 exercises: client information, key people and CRM record quality.
 
 Exercises 3.1–3.4 are about the trainee's drawn practice client (3.1–3.2 complete given code,
-3.3–3.4 from scratch); 3.5 is about the whole practice set. C0053 is the worked example.
+3.3–3.4 from scratch); 3.5 is about the whole practice set. C0053 and C0208 are the worked examples.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from grading.methods import crm_quality, information, value
 from grading.practice import Case, Exercise, drawable, practice_ids
 from grading.practice.slips import UNIT_PERCENT
 
-WORKED_EXAMPLE: Final = ("C0053",)
+WORKED_EXAMPLE: Final = ("C0053", "C0208")
 PERSON_ID: Final = r"C\d{4}-P\d{2}"
 
 
