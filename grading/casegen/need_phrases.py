@@ -55,12 +55,14 @@ STATED_SPECIFIC: Final = {
         "{who}说想了解我行的外汇衍生品，请我们给财务部讲一讲，准备尽快开始做。",
         "{who}提出要用外汇衍生品管理汇率风险，请我们出个方案。",
         "{who}问我行外汇衍生品的门槛，说董事会已经同意做套期保值。",
+        "{who}说进口原料都用美元付款，想用外汇衍生品锁定购汇成本，请我们报个价。",
     ),
     "trade_finance": (
         "{who}问我行能不能做贸易融资，说有几笔出口单据想提前融资。",
         "{who}提出想在我行办理贸易融资，把信用证项下的款项先融出来。",
         "{who}说想了解一下我行的贸易融资额度，最近进口采购量大。",
         "{who}希望我行开通贸易融资，支持他们新接的海外订单。",
+        "{who}提出进口设备要开信用证，想在我行办理贸易融资，请我们讲讲流程。",
     ),
     "supply_chain": (
         "{who}提出想和我行合作做供应链金融，帮上游供应商解决回款问题。",
@@ -87,6 +89,15 @@ STATED_SPECIFIC: Final = {
         "{who}希望我行承接代发工资业务，下个月开始试发。",
     ),
 }
+#: Requests that only an exporting client makes (its export share is at least 5 %).
+EXPORT_ONLY: Final = frozenset(
+    {
+        "{who}明确想用外汇衍生品锁定汇率，问我行远期结汇的报价。",
+        "{who}问我行能不能做贸易融资，说有几笔出口单据想提前融资。",
+        "{who}提出想在我行办理贸易融资，把信用证项下的款项先融出来。",
+        "{who}希望我行开通贸易融资，支持他们新接的海外订单。",
+    }
+)
 #: Situations that imply a need without naming a product or asking for one.
 LATENT: Final = {
     "working_capital": (

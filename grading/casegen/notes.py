@@ -17,7 +17,7 @@ from casebank import vocab
 from grading.casegen import need_phrases as needp
 from grading.casegen import note_phrases as notep
 from grading.casegen.profile import AS_OF, Profile, Row, iso
-from grading.casegen.relationship import Truth, random_day
+from grading.casegen.relationship import EXPORTER_MIN_PCT, Truth, random_day
 from grading.methods import relationship as rel
 from grading.methods.needs import NEEDS, NEEDS_BY_CODE
 
@@ -82,13 +82,19 @@ def _values(
     return values
 
 
-def _need_sentences(rng: random.Random, truth: Truth, values: dict[str, str]) -> tuple[list[str], list[str]]:
-    """Sentences of stated and latent needs: (for any note, for the latest note)."""
+def _need_sentences(
+    rng: random.Random, truth: Truth, values: dict[str, str], exporter: bool
+) -> tuple[list[str], list[str]]:
+    """Sentences of stated and latent needs: (for any note, for the latest note).
+
+    A client that does not export asks for trade finance or FX derivatives for its imports.
+    """
     body: list[str] = []
     recent: list[str] = []
     for code in truth.stated:
         named = values | {"product": NEEDS_BY_CODE[code].product}
-        body.append(_fill(rng.choice(needp.STATED_ANY + needp.STATED_SPECIFIC[code]), named))
+        specific = [t for t in needp.STATED_SPECIFIC[code] if exporter or t not in needp.EXPORT_ONLY]
+        body.append(_fill(rng.choice(needp.STATED_ANY + tuple(specific)), named))
         if rng.random() < FOLLOW_UP_CHANCE:
             recent.append(_fill(rng.choice(needp.STATED_FOLLOW_UP), named))
     for code in truth.latent:
@@ -132,7 +138,8 @@ def note_rows(
 ) -> list[Row]:
     """Two to five notes of the last twelve months that carry the client's truth."""
     values = _values(rng, p, row, truth, people, complaints)
-    body, recent = _need_sentences(rng, truth, values)
+    exporter = float(f"{p.export_share[2025]:.1f}") >= EXPORTER_MIN_PCT
+    body, recent = _need_sentences(rng, truth, values, exporter)
     body += _distractors(rng, truth, holdings, values)
     # Signals and recent balances are news of the last weeks: they go into the latest note.
     recent += [_fill(rng.choice(notep.SIGNALS[code]), values) for code in sorted(truth.signals)]

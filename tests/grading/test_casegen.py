@@ -20,8 +20,10 @@ from grading.casegen.phrasing import (
     need_templates,
     sentences,
     signal_phrasings,
+    template_pattern,
 )
 from grading.casegen.pool import generate_pool
+from grading.casegen.relationship import EXPORTER_MIN_PCT
 from grading.methods.needs import NEEDS_BY_CODE, STATED_CUES
 from tests.conftest import KEY_DIR
 
@@ -152,3 +154,13 @@ def test_the_same_seed_gives_the_same_bytes_twice(tmp_path: Path, seed: int) -> 
     for part in ("facts", "key"):
         for path in sorted((tmp_path / "a" / part).iterdir()):
             assert path.read_bytes() == (tmp_path / "b" / part / path.name).read_bytes(), path.name
+
+
+def test_clients_that_do_not_export_ask_for_fx_and_trade_finance_for_imports(bank: CaseBank) -> None:
+    exports = bank.sales[bank.sales["year"] == bank.sales["year"].max()].set_index("client_id")[
+        "export_share_pct"
+    ]
+    patterns = [template_pattern(t, {}) for t in needp.EXPORT_ONLY]
+    for cid, text in client_texts(bank).items():
+        if exports[cid] < EXPORTER_MIN_PCT:
+            assert not [s for s in sentences(text) for p in patterns if p.fullmatch(s)], cid
