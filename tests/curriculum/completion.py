@@ -31,8 +31,10 @@ def run_completed(
     notebook: Path, cell_id: str, fills: list[str], names: dict[str, Any], client: str
 ) -> selfcheck.CheckResult:
     """Fill a cell's blanks, run it for ``client`` with ``names`` and return its check."""
-    source = fill(cell_source(notebook, cell_id), fills).replace("my.check(", "result = my.check(")
-    assert "result = my.check(" in source
+    source = re.sub(
+        r"^(my\.)?check\(", r"result = \1check(", fill(cell_source(notebook, cell_id), fills), flags=re.M
+    )
+    assert "result = " in source, f"{cell_id}: no self-check call at the start of a line"
 
     class Fixed(Practice):
         @property
