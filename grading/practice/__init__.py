@@ -152,6 +152,10 @@ def _answers(ex: Exercise, client: str, messages: list[str]) -> dict[str, Any]:
     named: dict[str, str] = {}
     for wrong, why in ex.mistakes_for(client):
         text = canonical(ex.kind, wrong, decimals=ex.decimals, exercise=ex.id)
+        if ex.choices and text not in ex.choices:
+            raise CmAcademyError(
+                f"exercise {ex.id}: typical mistake {wrong!r} is not among the choices, so its text is never shown"
+            )
         if text in accept:
             raise CmAcademyError(
                 f"exercise {ex.id} ({client or 'shared'}): typical mistake {wrong!r} equals the right answer"

@@ -194,7 +194,6 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             id="m02.owner",
             kind="text",
             answer=None,
-            choices=tuple(dict.fromkeys(org.COMPLAINT_OWNERS.values())),
             explanation="正确。先看投诉的类别，再按责任部门对照表找到牵头处理的部门；客户经理负责记录、确认和跟踪。",
             hint="先找出你的客户收到日期最近的一条投诉，查它的类别（category），再查责任部门对照表。",
             cases=_owner_cases(by_client),
