@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Final
 
 import click
+from rich import box
+from rich.table import Table
+from rich.text import Text
 
 from grading.cli.common import COURSE_OPTION, DB_OPTION, console, reports_errors, say, warn
-from grading.cli.tables import table
 from grading.pipeline.course import Course
 from grading.pipeline.progress import (
     STATE_COMPLETE,
@@ -73,6 +75,27 @@ def progress_json(standing: dict[str, dict[str, ModuleProgress]], scheme: Scheme
     }
 
 
+def progress_table(standing: dict[str, dict[str, ModuleProgress]], scheme: Scheme) -> Table:
+    """Trainees by modules, compact enough for an 80-column terminal with a dozen modules.
+
+    Columns: trainee, one per module (``01``...), modules done, then one per level with
+    curriculum prerequisites (headed by its exam) saying how many required modules are missing.
+    """
+    modules = sorted({m for row in standing.values() for m in row})
+    levels = [lv for lv in scheme.levels if lv.curriculum_modules]
+    out = Table(
+        title=Text("curriculum progress"), title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True
+    )
+    for header in ["trainee", *modules, "done", *(lv.exam for lv in levels)]:
+        out.add_column(header, no_wrap=True)
+    for trainee, row in standing.items():
+        done = sum(1 for p in row.values() if p.state == STATE_COMPLETE)
+        missing = missing_for_levels(row, scheme)
+        cells = [trainee, *(cell(row[m]) for m in modules), f"{done}/{len(modules)}"]
+        out.add_row(*(Text(c) for c in cells + [prerequisite_cell(missing[lv.id]) for lv in levels]))
+    return out
+
+
 @click.group("progress", invoke_without_command=True)
 @click.option(
     "--course", "course_dir", type=click.Path(path_type=Path), default=None, help="Course directory."
@@ -92,18 +115,7 @@ def progress(ctx: click.Context, course_dir: Path | None, db_url: str | None, as
     if as_json:
         say(json.dumps(progress_json(standing, scheme), ensure_ascii=False, indent=2))
         return
-    modules = sorted({m for row in standing.values() for m in row})
-    levels = [lv.id for lv in scheme.levels if lv.curriculum_modules]
-    rows = []
-    for trainee, row in standing.items():
-        done = sum(1 for p in row.values() if p.state == STATE_COMPLETE)
-        missing = missing_for_levels(row, scheme)
-        rows.append(
-            [trainee, *(cell(row[m]) for m in modules), f"{done}/{len(modules)}"]
-            + [prerequisite_cell(missing[lv]) for lv in levels]
-        )
-    columns = ["trainee", *(f"M{m}" for m in modules), "done", *levels]
-    console.print(table("curriculum progress", columns, rows))
+    console.print(progress_table(standing, scheme))
     say(LEGEND)
 
 

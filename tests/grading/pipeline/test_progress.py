@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pwd
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -95,12 +99,46 @@ def test_progress_commands(course: tuple[Course, Path], cli: Cli) -> None:
     assert "from 3 trainees" in collected.output and "dan: not collected" in collected.output
     shown = cli("progress", "--course", course_.root)
     assert shown.exit_code == 0, shown.output
-    ann = next(line for line in shown.output.splitlines() if "ann" in line)
-    assert ann.split("│")[2].strip() == MARK_COMPLETE and MARK_NONE in ann
-    assert "1/" in next(line for line in shown.output.splitlines() if "ben" in line)
+    lines = [line.split() for line in shown.output.splitlines()]
+    header = next(cells for cells in lines if cells[:1] == ["trainee"])
+    ann, ben = (next(cells for cells in lines if cells[:1] == [t]) for t in ("ann", "ben"))
+    assert ann[header.index("01")] == MARK_COMPLETE and ann[header.index("02")] == MARK_NONE
+    assert ben[header.index("04")] == f"1/{len(module_exercises()['04'])}"
+    assert all(len(line) <= 80 for line in shown.output.splitlines()[:-1])  # all but the legend
     data = json.loads(cli("progress", "--course", course_.root, "--json").output)
     assert data["trainees"]["eve"]["09"]["state"] == STATE_COMPLETE
     associate = load_scheme().level("associate").curriculum_modules
     assert data["missing_prerequisites"]["cat"]["associate"] == associate
     assert data["missing_prerequisites"]["ann"]["associate"] == [m for m in associate if m != "01"]
     assert cli("progress").exit_code != 0
+
+
+def add_user(name: str) -> pwd.struct_passwd:
+    subprocess.run(["userdel", "-r", name], capture_output=True, check=False)
+    subprocess.run(["useradd", "-m", "-s", "/bin/bash", name], check=True, capture_output=True)
+    return pwd.getpwnam(name)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("useradd") is None, reason="needs root and useradd")
+def test_collect_reads_real_homes_and_only_files_the_trainee_owns(tmp_path: Path) -> None:
+    """On the hub: each account's own home; a file the trainee does not own is refused."""
+    names = ["cmaprogx1", "cmaprogx2"]
+    try:
+        owner, other = (add_user(n) for n in names)
+        course = bare_course(tmp_path / "course")
+        with gradebook(course.db_url) as gb:
+            for name in names:
+                gb.update_or_create_student(name)
+        for account, chown_to in ((owner, owner), (other, owner)):
+            folder = Path(account.pw_dir) / recorder.DIR_NAME
+            folder.mkdir()
+            line = {"v": 1, "event": "module_completed", "module": "01", "at": "2026-11-01T08:00:00"}
+            (folder / recorder.FILE_NAME).write_text(json.dumps(line) + "\n", encoding="utf-8")
+            for path in (folder, folder / recorder.FILE_NAME):
+                os.chown(path, chown_to.pw_uid, chown_to.pw_gid)
+        report = collect_progress(course)
+        assert report.new == {names[0]: 1}
+        assert list(report.refused) == [names[1]] and "not by the trainee" in report.refused[names[1]]
+    finally:
+        for name in names:
+            subprocess.run(["userdel", "-r", name], capture_output=True, check=False)
