@@ -221,3 +221,23 @@ def test_cli_marks_the_schemes_own_report(tmp_path: Path, cli: Cli, monkeypatch:
     agreed = cli("mark", "second", EXAM, "cli", "--course", course.root, *args)
     assert agreed.exit_code == 0 and "cli: complete" in agreed.output
     assert json.loads(cli("mark", "list", EXAM, "--course", course.root, "--json").output) == []
+
+
+def test_a_single_cell_report_is_one_criterion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the report is split per criterion: its one manually graded cell is the criterion."""
+    manual = next(i for i in LEVEL.blueprint if i.manual)
+    one = BlueprintItem(
+        question="q13_evaluation_report", competency=manual.competency, points=10, rubric=manual.rubric
+    )
+    level = LEVEL.model_copy(update={"blueprint": [i for i in LEVEL.blueprint if not i.manual] + [one]})
+    scheme = SCHEME.model_copy(update={"levels": [level if lv.exam == EXAM else lv for lv in SCHEME.levels]})
+    course = bare_course(tmp_path / "c")
+    write_script(course, "solo", T0, auto=level.overall_min, manual={one.question: 7.0}, level=level)
+    assert [c.question for c in criteria(level)] == [one.question]
+    as_marker(monkeypatch, "wang")
+    mark_first(course, EXAM, "solo", scheme=scheme)
+    as_marker(monkeypatch, "li")
+    state = mark_second(course, EXAM, "solo", {"q13_evaluation_report": 8.0}, scheme=scheme)
+    assert state.state == "complete"
+    with gradebook(course.db_url) as gb:
+        assert gb.find_grade(one.question, EXAM, EXAM, "solo").manual_score == 7.5
