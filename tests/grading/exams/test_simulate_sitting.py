@@ -10,7 +10,17 @@ from click.testing import CliRunner
 
 from grading.cli import main
 from grading.exams import EXAMS, exam_definition, exam_truth, variant_for
-from grading.exams.sitting import ItemModel, Simulation, _answer_score, item_models, simulate, variant_key
+from grading.exams.psychometrics import strata_index
+from grading.exams.sitting import (
+    ItemModel,
+    Simulation,
+    VariantKey,
+    _answer_score,
+    _expected_share,
+    item_models,
+    simulate,
+    variant_key,
+)
 from grading.exams.sitting_decisions import decisions
 from grading.scheme import BlueprintItem, load_scheme
 
@@ -117,3 +127,22 @@ def test_the_sitting_reports_the_scheme_decisions(sitting: Simulation) -> None:
     assert d is not None
     assert 0.0 <= d.pass_rate <= 1.0 and 0.5 <= d.consistency <= 1.0
     assert 0 <= d.failed_by_one_item <= d.failed_on_a_floor <= TRAINEES
+
+
+def test_a_variant_where_a_mistake_scores_moves_its_stratum_off_100() -> None:
+    items = [
+        ItemModel("q1", "x", "computation", 2.0, False, 0.0),
+        ItemModel("q2", "x", "manual", 2.0, True, 0.0),
+    ]
+    fair = VariantKey({}, {}, {"q1": {"slip": 0.0, "other": 0.0}}, {"form of q1": "a"})
+    lucky = VariantKey({}, {}, {"q1": {"slip": 1.0, "other": 0.0}}, {"form of q1": "b"})
+    p_right, manual = {"q1": 0.5}, {"q2": 1.0}
+    # fair: (2 * .5 + 1) / 4 = .5; lucky: (2 * (.5 + .5 * .5) + 1) / 4 = .625
+    assert _expected_share(items, fair, p_right, manual) == pytest.approx(0.5)
+    assert _expected_share(items, lucky, p_right, manual) == pytest.approx(0.625)
+    keys = {"t1": fair, "t2": lucky}
+    shares = {t: _expected_share(items, k, p_right, manual) for t, k in keys.items()}
+    rows = {
+        r.stratum: r.index for r in strata_index(shares, {t: k.strata["form of q1"] for t, k in keys.items()})
+    }
+    assert rows == {"a": pytest.approx(88.889, abs=1e-3), "b": pytest.approx(111.111, abs=1e-3)}
