@@ -20,7 +20,7 @@ def text_of(prefix: str) -> str:
 
 
 def test_module_1_example_recommends_the_stated_model(bank: CaseBank) -> None:
-    row = bank.clients.set_index("client_id").loc["C0168"]
+    row = bank.clients[bank.clients["client_id"] == "C0168"].iloc[0]
     assert organisation.recommend_model(organisation.firm_profile(row)) == organisation.MODEL_POST
     assert "增设独立的大客户经理岗位**（第二种）" in text_of("01")
 
@@ -47,15 +47,15 @@ def test_module_3_examples_have_the_stated_defects(bank: CaseBank) -> None:
 def test_module_4_example_scores_and_tiers(bank: CaseBank) -> None:
     practice = bank.pool("practice")
     north = sorted(practice.loc[practice["region"] == "华北", "client_id"])
-    rfm = value.rfm(bank, north).loc["C0053"]
-    assert [int(rfm[s]) for s in ("r_score", "f_score", "m_score")] == [2, 3, 4]
+    rfm = value.rfm(bank, north)
+    assert [int(rfm[s]["C0053"]) for s in ("r_score", "f_score", "m_score")] == [2, 3, 4]
     assert value.abc_tiers(value.our_revenue(bank)[north])["C0053"] == "A"
     assert value.abc_tiers(value.our_revenue(bank)[sorted(practice["client_id"])])["C0053"] == "B"
     assert "RFM 为 2-3-4" in text_of("04")
 
 
 def test_module_5_example_wallet_and_potential(bank: CaseBank) -> None:
-    c = bank.clients.set_index("client_id").loc["C0053"]
-    assert (int(c["n_banks"]), int(c["our_bank_rank"])) == (3, 2)
+    c = bank.clients.set_index("client_id")
+    assert (int(c["n_banks"]["C0053"]), int(c["our_bank_rank"]["C0053"])) == (3, 2)
     assert value.development_potential(bank).loc["C0053", "potential_score"] == 65
     assert "合作银行 3 家、我行排第 2" in text_of("05")
