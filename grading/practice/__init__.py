@@ -191,7 +191,7 @@ def exercise_spec(ex: Exercise) -> dict[str, Any]:
         key = ex.answer_for(client)
         if ex.kind == "text" and str(key).strip() in ex.choices:
             continue  # naming every option states no answer
-        stated = leaked_answer(ex.kind, key, ex.decimals, [ex.explanation, *messages])
+        stated = leaked_answer(ex.kind, key, ex.decimals, [ex.explanation, ex.hint, *messages])
         if stated:
             raise CmAcademyError(
                 f"exercise {ex.id} ({client or 'shared'}): a feedback text states the answer {stated!r}"
