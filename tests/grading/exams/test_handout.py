@@ -67,3 +67,22 @@ def test_without_a_handout_the_trainee_is_told_what_to_do(
     monkeypatch.setenv("HOME", str(tmp_path))
     with pytest.raises(ExamSessionError, match=r"no exam variant for you yet.*Hub Control Panel"):
         ExamSession.start("assoc")
+
+
+def test_the_handout_shows_the_trainees_forms_without_keys(
+    handout_home: Path, tiny_pool: ExamPool, fresh_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorded = variant_for("assoc", "t1", str(tiny_pool.facts), fresh_key)
+    record = json.loads((Path(fresh_key) / "variants/assoc.json").read_text(encoding="utf-8"))
+    assert record["t1"]["forms"] == dict(recorded.forms) and recorded.forms
+    text = (handout_home / ".cmacademy/exams/assoc/variant.json").read_text(encoding="utf-8")
+    assert '"key"' not in text and "mistakes" not in text
+    monkeypatch.delenv("CMACADEMY_VARIANT", raising=False)
+    monkeypatch.setenv("HOME", str(handout_home))
+    monkeypatch.setenv("JUPYTERHUB_USER", "t1")
+    item = ExamSession.start("assoc").item("q11_org_model")
+    assert item.form == recorded.forms["q11_org_model"]
+    assert item.options["2"] == "增设独立的客户经理岗位"
+    assert "- **2**. 增设独立的客户经理岗位" in item._repr_markdown_()
+    with pytest.raises(ExamSessionError, match="no fixed-text item 'q99'"):
+        ExamSession.start("assoc").item("q99")
