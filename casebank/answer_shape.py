@@ -63,6 +63,8 @@ def _number_slip(value: Any) -> str:
         )
     if hasattr(value, "ndim") and getattr(value, "ndim", 1) == 0:
         return ""  # a numpy scalar or 0-d array converts cleanly
+    if isinstance(value, list | tuple | set | frozenset) and len(value) == 1:
+        return f"类型不对：本题要一个数字，你给的是只含一项的 {type_name(value)}；去掉括号，只写这个数字。"
     return f"类型不对：本题要一个数字，你给的是 {type_name(value)}。"
 
 
@@ -144,6 +146,8 @@ def shape_slip(
         item_example: an example item shown with an item-format message.
         choices: for text answers, the public options the answer must be one of.
     """
+    if type_name(value) == "pandas DataFrame":
+        return f"类型不对：你给的是整张表（pandas DataFrame，{len(value)} 行）；从表里取出本题要的那一列或那一个值。"
     if kind == KIND_NUMBER:
         return _number_slip(value)
     if kind == KIND_TEXT:

@@ -191,3 +191,13 @@ def test_feedback_that_states_the_answer_is_refused() -> None:
     ids = Exercise("m91.y", "set", ["C0001-P01"], "正确。", "提示", mistakes=[([], "漏了 C0001-P01。")])
     with pytest.raises(CmAcademyError, match="C0001-P01"):
         exercise_spec(ids)
+
+
+def test_a_whole_table_is_named_for_any_kind() -> None:
+    table = pd.DataFrame({"person_id": ["C0001-P01"], "name": ["张伟"]})
+    for exercise in ("m91.people", "m91.growth", "m91.rfm"):
+        assert "整张表" in check(exercise, table).message
+
+
+def test_a_number_in_brackets_is_named() -> None:
+    assert "去掉括号" in check("m91.growth", [1.83]).message
