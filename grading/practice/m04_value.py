@@ -130,6 +130,7 @@ def exercises(bank: CaseBank) -> list[Exercise]:
             answer=None,
             explanation="正确。按我行年收入降序排列，看排在它之前的客户的累计占比：低于 70% 为 A，低于 90% 为 B，其余为 C。",
             hint="评分总体是全部练习集客户；算的是“排在它之前的客户”的累计收入占比，而不是包含它自己的累计占比。",
+            choices=("A", "B", "C"),
             cases=_abc_cases(bank, ids, population),
         ),
         Exercise(
