@@ -11,8 +11,8 @@ same trap structure for every trainee:
 - ``matrix`` (C): wallet disclosed, and the wallet-share band from the disclosed wallet differs
   from the band of the Wallet Allocation Rule (key-account matrix);
 - ``signals`` (D): exactly two churn signals of different weights (first action);
-- ``needs`` (E): exactly one latent need, one stated need and one need met by a product the
-  client already holds (latent products);
+- ``needs`` (E): exactly one latent need and one stated need, and no need already met by a
+  product the client holds (latent products; held products are trapped by the ranking item);
 - ``stage`` (F): counting closed products would change the relationship stage;
 - ``crm`` (G): exactly one stale key-person record and one record with another defect;
 - ``complaint`` (H): exactly one open complaint older than 15 and at most 90 days, none older;
@@ -52,7 +52,6 @@ from grading.methods.senior_items import (
     complaints_to_chase,
     crm_defect_counts,
     first_action,
-    held_need_products,
     held_need_traps,
     position_ignoring_wallet,
     signal_weights_differ,
@@ -82,16 +81,14 @@ HOURS_AVAILABLE: Final = 20.0
 MATRIX_KEYS: Final = ("吸引力", "相对地位", "象限")
 #: The ``plan`` role's revenue ceiling: far below any large client's, so its tier is C in every portfolio.
 SMALL_REVENUE_WAN: Final = 20.0
+#: Comprehensive contribution must differ from profit by more than the answers' tolerance.
+CONTRIBUTION_GAP_WAN: Final = 0.011
 
 
 def _key(pool: pd.DataFrame) -> pd.Series:
     gap = (pool["contribution_wan"] - pool["profit_wan"]).abs()
-    return (
-        pool["large"]
-        & pool["wallet_disclosed_wan"].notna()
-        & (gap > 0.011)
-        & (pool["churn_risk"] == RISK_LOW)
-    )
+    low_risk = pool["churn_risk"] == RISK_LOW
+    return pool["large"] & pool["wallet_disclosed_wan"].notna() & (gap > CONTRIBUTION_GAP_WAN) & low_risk
 
 
 BLUEPRINT: Final = Blueprint(
@@ -103,7 +100,7 @@ BLUEPRINT: Final = Blueprint(
         Role(
             "needs",
             "E",
-            lambda pool: (pool["n_latent"] == 1) & (pool["n_stated"] == 1) & (pool["n_held_trap"] == 1),
+            lambda pool: (pool["n_latent"] == 1) & (pool["n_stated"] == 1) & (pool["n_held_trap"] == 0),
         ),
         Role("stage", "F", lambda pool: pool["stage"] != pool["stage_with_closed"]),
         Role("crm", "G", lambda pool: (pool["n_stale_records"] == 1) & (pool["n_other_defects"] == 1)),
@@ -242,7 +239,6 @@ def _case_mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dic
     signals = truth_codes(truth, roles["signals"], "churn_signals")
     right_action = first_action(signals)
     latent, stated = truth_codes(truth, needs, "latent_needs"), truth_codes(truth, needs, "stated_needs")
-    held = held_need_products(bank, needs)
     stale = record_defects(bank)["stale_key_contact"]
     crm_people = bank.people.loc[bank.people["client_id"] == roles["crm"], "person_id"].astype(str)
     counts = _tier_counts(bank, ids)
@@ -279,7 +275,6 @@ def _case_mistakes(bank: CaseBank, truth: pd.DataFrame, variant: Variant) -> dic
         },
         "q10_latent_products": {
             "stated_listed_as_latent": _products(latent + stated),
-            "held_product_listed": sorted(set(_products(latent)) | set(held)),
         },
         "q15_chase_complaints": {
             "uses_90_day_rule": complaints_to_chase(bank, roles["complaint"], LEGACY_CHASE_DAYS)
