@@ -180,14 +180,12 @@ def _start(
 
 def overtime(level: Level, sitting: Sitting) -> str:
     """Why the sitting's working time needs a trainer ('' when within the limit, unknown or waived)."""
-    if sitting.started_at is None or sitting.time_waived:
-        return ""
-    minutes = (sitting.submitted_at - sitting.started_at).total_seconds() / SECONDS_PER_MINUTE
-    if minutes <= level.time_limit_minutes:
+    minutes = working_minutes(sitting)
+    if minutes is None or sitting.time_waived or minutes <= level.time_limit_minutes:
         return ""
     return (
         f"用时 {minutes:.0f} 分钟超过限时 {level.time_limit_minutes} 分钟"
-        f"（自 {sitting.started_at:%Y-%m-%d %H:%M} UTC 起算，依据 {sitting.start_source}）；"
+        f"（自 {sitting.started_at or sitting.submitted_at:%Y-%m-%d %H:%M} UTC 起算，依据 {sitting.start_source}）；"
         "核实后可用 `cmacademy mark waive-time` 认可"
     )
 
@@ -259,3 +257,25 @@ def waive_time(course: Course, exam: str, trainee: str, reason: str) -> Sitting:
         s.expunge(sitting)
     engine.dispose()
     return sitting
+
+
+def list_sittings(course: Course, exam: str) -> list[Sitting]:
+    """Every recorded sitting of ``exam``, by trainee and time (detached from the database)."""
+    engine = open_engine(course.db_url)
+    with session(engine) as s:
+        rows = list(
+            s.scalars(
+                select(Sitting).where(Sitting.exam == exam).order_by(Sitting.trainee, Sitting.submitted_at)
+            )
+        )
+        for row in rows:
+            s.expunge(row)
+    engine.dispose()
+    return rows
+
+
+def working_minutes(sitting: Sitting) -> float | None:
+    """Minutes from the sitting's start to its submission (None when the start is unknown)."""
+    if sitting.started_at is None:
+        return None
+    return (sitting.submitted_at - sitting.started_at).total_seconds() / SECONDS_PER_MINUTE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from grading.certification.rules import waive_time
+from grading.certification.rules import list_sittings, waive_time, working_minutes
 from grading.cli.common import COURSE_OPTION, DB_OPTION, console, reports_errors, say
 from grading.cli.tables import table
 from grading.pipeline.course import Course
@@ -146,3 +146,33 @@ def mark_waive_time_cmd(exam: str, trainee: str, course_dir: Path, db_url: str |
     """Accept TRAINEE's latest sitting despite its working time beyond the limit."""
     sitting = waive_time(Course.open(course_dir, db_url=db_url), exam, trainee, reason)
     say(f"{trainee}: working time of the sitting submitted {sitting.submitted_at:%Y-%m-%d %H:%M} accepted")
+
+
+@mark.command("sittings")
+@click.argument("exam")
+@COURSE_OPTION
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@reports_errors
+def mark_sittings_cmd(exam: str, course_dir: Path, db_url: str | None, as_json: bool) -> None:
+    """Every recorded sitting of EXAM: submitted, start and its source, minutes, outcome."""
+    sittings = list_sittings(Course.open(course_dir, db_url=db_url), exam)
+    rows = [
+        {
+            "trainee": s.trainee,
+            "submitted_at": s.submitted_at.isoformat(timespec="seconds"),
+            "started_at": s.started_at.isoformat(timespec="seconds") if s.started_at else None,
+            "start_source": s.start_source,
+            "minutes": None if (m := working_minutes(s)) is None else round(m),
+            "time_waived": bool(s.time_waived),
+            "status": s.status,
+            "reason": s.reason,
+        }
+        for s in sittings
+    ]
+    if as_json:
+        say(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    columns = ("trainee", "submitted_at", "minutes", "status", "reason")
+    body = [[("" if r[c] is None else str(r[c])) for c in columns] for r in rows]
+    console.print(table(f"{exam}: sittings", columns, body))

@@ -6,10 +6,12 @@ is still one cell, that one item as a single criterion. The first marker scores 
 nbgrader's formgrader; nbgrader does not record who, so the first marker confirms the scores as
 theirs with ``cmacademy mark first`` (marker = the operating-system/hub user, `audit.actor`).
 
-A script needs a second marker when it lies within a band around the pass marks: when moving
-its manual marks down or up by `SECOND_MARK_BAND` (10 %) of the exam's total points would
-change the decision (the overall pass mark or a competency minimum, usually the report's).
-There a marker's judgement decides the certificate; elsewhere it cannot. The second marker (a
+A script needs a second marker when it lies in the band around a pass mark where a marker's
+judgement decides the certificate: its total share of the exam's points within
+`SECOND_MARK_BAND` (±10 percentage points) of the overall pass mark, or the share of the
+report's competency within ±10 points of the competency minimum -- and the manual marks can
+change its decision at all (a script that fails elsewhere whatever its report scores, or
+passes whatever it scores, needs no second marker). The second marker (a
 different person) records per-criterion scores with ``cmacademy mark second``. When the two totals differ by at most
 `TOTAL_TOLERANCE` points and no criterion by more than `CRITERION_TOLERANCE`, the final score of
 each criterion is the mean of the two, rounded to half points, and is written into nbgrader's
@@ -148,33 +150,33 @@ def passes(level: Level, scores: dict[str, float]) -> bool:
 
 
 def in_band(level: Level, grades: Grades) -> str:
-    """Why the script needs a second marker ('' when no plausible re-marking changes the decision).
+    """Why the script needs a second marker ('' when it does not).
 
-    The manual marks are shifted down and up by `SECOND_MARK_BAND` of the exam's points (spread
-    over the criteria by their points, within each criterion's range); when the decision differs
-    between the two, the markers' judgement decides the certificate.
+    It does when the manual marks can change its decision at all (it passes with full marks
+    and fails with none) and either its total share lies within `SECOND_MARK_BAND` of the
+    overall pass mark or a manual items' competency share lies within it of the competency
+    minimum.
     """
-    scores = {i.question: grades.get(i.question, (0.0, False))[0] or 0.0 for i in level.blueprint}
     manual = criteria(level)
-    manual_points = sum(i.points for i in manual)
-    max_total = sum(i.points for i in level.blueprint)
-    delta = SECOND_MARK_BAND * max_total
-
-    def shifted(sign: int) -> dict[str, float]:
-        moved = dict(scores)
-        for item in manual:
-            moved[item.question] = min(
-                item.points, max(0.0, scores[item.question] + sign * delta * item.points / manual_points)
-            )
-        return moved
-
-    if not manual or passes(level, shifted(-1)) == passes(level, shifted(+1)):
+    scores = {i.question: grades.get(i.question, (0.0, False))[0] or 0.0 for i in level.blueprint}
+    if not manual:
         return ""
-    share = sum(scores.values()) / max_total
-    return (
-        f"total {share:.0%}: a change of up to {delta:g} points ({SECOND_MARK_BAND:.0%} of the exam) "
-        f"in the manual marks would change the decision"
-    )
+    lowest = scores | {i.question: 0.0 for i in manual}
+    highest = scores | {i.question: i.points for i in manual}
+    if passes(level, lowest) == passes(level, highest):
+        return ""
+    share = sum(scores.values()) / sum(i.points for i in level.blueprint)
+    if abs(share - level.overall_min) <= SECOND_MARK_BAND + EPSILON:
+        return f"total {share:.0%} within ±{SECOND_MARK_BAND:.0%} of the {level.overall_min:.0%} pass mark"
+    for competency in sorted({i.competency for i in manual}):
+        items = [i for i in level.blueprint if i.competency == competency]
+        part = sum(scores[i.question] for i in items) / sum(i.points for i in items)
+        if abs(part - level.competency_min) <= SECOND_MARK_BAND + EPSILON:
+            return (
+                f"{competency} {part:.0%} within ±{SECOND_MARK_BAND:.0%} "
+                f"of the {level.competency_min:.0%} competency minimum"
+            )
+    return ""
 
 
 def _round(s: Session, exam: str, trainee: str, which: str) -> tuple[str, Scores] | None:

@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 from grading.certification.certify import certify
-from grading.certification.rules import SITTING_REFUSED, SITTING_SUPERSEDED, retake_refusal, waive_time
+from grading.certification.rules import SITTING_REFUSED, SITTING_SUPERSEDED, START_RECORDED, retake_refusal
 from grading.pipeline.course import Course
 from grading.pipeline.progress import collect_progress
 from grading.pipeline.records import AuditEntry, Sitting, open_engine, session
 from grading.status import DecisionStatus
+from tests.conftest import Cli
 from tests.grading.certification.conftest import Submit
 from tests.grading.certification.scripts import EXAM, LEVEL, T0
 
@@ -87,7 +88,7 @@ def test_a_resubmission_before_the_decision_is_the_same_attempt(course: Course, 
 
 
 def test_over_time_is_pending_for_a_trainer_until_accepted(
-    course: Course, submit: Submit, tmp_path: Path
+    course: Course, submit: Submit, tmp_path: Path, cli: Cli
 ) -> None:
     homes = tmp_path / "homes"
     started = T0 - dt.timedelta(minutes=LEVEL.time_limit_minutes + 45)
@@ -102,7 +103,18 @@ def test_over_time_is_pending_for_a_trainer_until_accepted(
     status, why = decided["ed"]
     assert status == DecisionStatus.PENDING
     assert f"用时 {LEVEL.time_limit_minutes + 45} 分钟超过限时 {LEVEL.time_limit_minutes} 分钟" in why
-    waive_time(course, EXAM, "ed", "invigilator confirms a 45-minute power cut")
+    listed = json.loads(cli("mark", "sittings", EXAM, "--course", course.root, "--json").output)
+    ed = next(row for row in listed if row["trainee"] == "ed")
+    assert (ed["minutes"], ed["start_source"], ed["status"]) == (
+        LEVEL.time_limit_minutes + 45,
+        START_RECORDED,
+        DecisionStatus.PENDING,
+    )
+    assert cli("mark", "waive-time", EXAM, "ed", "--course", course.root, "--reason", " ").exit_code == 1
+    waived = cli(
+        "mark", "waive-time", EXAM, "ed", "--course", course.root, "--reason", "a 45-minute power cut"
+    )
+    assert waived.exit_code == 0, waived.output
     assert decide(course)["ed"] == (DecisionStatus.CERTIFIED, "")
     engine = open_engine(course.db_url)
     with session(engine) as s:
