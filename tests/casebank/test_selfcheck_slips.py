@@ -201,3 +201,10 @@ def test_a_whole_table_is_named_for_any_kind() -> None:
 
 def test_a_number_in_brackets_is_named() -> None:
     assert "去掉括号" in check("m91.growth", [1.83]).message
+
+
+def test_the_another_client_button_draws_and_remembers() -> None:
+    first = Practice("m91", trainee="carol").client
+    box = Practice("m91", trainee="carol").button()
+    box.children[0].click()
+    assert Practice("m91", trainee="carol").client != first
