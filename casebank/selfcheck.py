@@ -91,6 +91,7 @@ UNANSWERED: Final = "还没有作答：把答案填入上面的变量后重新�
 #: earlier output), so a three-underscore blank would run with a surprising value.
 BLANK: Final = "____"
 NOT_RUNNING: Final = "代码还不能运行（{error}）：先把 " + BLANK + " 换成你的代码，再运行本单元格。"
+CODE_ERROR: Final = "你的代码运行出错（{error}）：读一读错误信息，改正后再运行本单元格。"
 
 
 @dataclass(frozen=True)
@@ -342,7 +343,8 @@ def check(exercise: str, answer: Any, client: str | None = None) -> CheckResult:
     who = _client_for(exercise, spec, client) if spec["_format"] >= FORMAT else SHARED
     value, error = _resolve(answer)
     if error:
-        return CheckResult(exercise, False, NOT_RUNNING.format(error=error), answered=False, client=who)
+        message = NOT_RUNNING if BLANK in error else CODE_ERROR
+        return CheckResult(exercise, False, message.format(error=error), answered=False, client=who)
     if value is None:
         return CheckResult(exercise, False, UNANSWERED, answered=False, client=who)
     if spec["_format"] >= FORMAT:

@@ -208,3 +208,8 @@ def test_the_another_client_button_draws_and_remembers() -> None:
     box = Practice("m91", trainee="carol").button()
     box.children[0].click()
     assert Practice("m91", trainee="carol").client != first
+
+
+def test_an_error_in_finished_code_is_not_called_a_blank() -> None:
+    result = check("m91.growth", lambda: {}["revenue_wan"])
+    assert not result.answered and "KeyError" in result.message and "____" not in result.message
