@@ -211,5 +211,6 @@ def test_the_another_client_button_draws_and_remembers() -> None:
 
 
 def test_an_error_in_finished_code_is_not_called_a_blank() -> None:
-    result = check("m91.growth", lambda: {}["revenue_wan"])
+    empty: dict[str, float] = {}
+    result = check("m91.growth", lambda: empty["revenue_wan"])
     assert not result.answered and "KeyError" in result.message and "____" not in result.message
