@@ -112,13 +112,6 @@ def held_need_traps(bank: CaseBank) -> pd.Series:
     )
 
 
-def held_need_products(bank: CaseBank, client_id: str) -> list[str]:
-    """Products of the needs whose evidence holds for a client that it already holds (sorted)."""
-    ev = evidence(bank)
-    held = active_products(bank)[client_id]
-    return sorted(n.product for n in NEEDS if bool(ev.at[client_id, n.code]) and n.product in held)
-
-
 def stage_with_closed(bank: CaseBank) -> pd.Series:
     """Relationship stage per client when closed products are wrongly counted as lines held."""
     lines = bank.holdings.groupby(bank.holdings["client_id"].astype(str))["product"].nunique()

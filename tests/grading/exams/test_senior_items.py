@@ -15,6 +15,7 @@ from grading.exams.forms import fixed_items
 from grading.exams.variants import draw_variant, stratum_sizes
 from grading.methods import appraisal
 from grading.methods.organisation import must_escalate
+from grading.methods.senior_items import ACTION_TEXT, FIRST_ACTION, first_action, signal_weights_differ
 from grading.scheme import blueprint_violations, load_scheme
 
 VARIANTS = 60
@@ -119,3 +120,21 @@ def test_a_fresh_course_pool_fills_every_stratum_and_keeps_the_traps(tmp_path: P
 @pytest.mark.parametrize("question", ["q1_clv", "q10_latent_products", "q19_crm_fixes"])
 def test_case_items_say_which_role_they_are_about(question: str) -> None:
     assert senior.QUESTION_ROLES[question] in {role.name for role in senior.BLUEPRINT.roles}
+
+
+def test_first_action_follows_the_heaviest_signal() -> None:
+    assert first_action(["no_senior_contact_90d", "key_person_left"]) == FIRST_ACTION["key_person_left"]
+    assert first_action(["product_closed", "volume_decline_2q"]) == FIRST_ACTION["volume_decline_2q"]
+    assert signal_weights_differ("late_payment;volume_decline_2q")
+    assert not signal_weights_differ("interactions_halved;complaint_escalated")
+
+
+def test_the_notebook_lists_the_documented_first_actions() -> None:
+    import nbformat
+
+    from grading.exams import source_notebook
+
+    nb = nbformat.read(source_notebook("senior"), as_version=4)
+    text = next(c.source for c in nb.cells if c.cell_type == "markdown" and "第 8 题" in c.source)
+    for letter, action in ACTION_TEXT.items():
+        assert f"- {letter}. {action}" in text
