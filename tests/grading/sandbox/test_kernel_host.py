@@ -256,18 +256,22 @@ def test_forked_and_fresh_kernels_grade_a_cohort_identically(tmp_path: Path) -> 
 
     from grading.exams.simulate import simulated_submission
     from grading.pipeline.collect import collect
+    from grading.pipeline.course import Course
     from grading.pipeline.grade import grade_exam
     from tests.grading.pipeline.conftest import EXAM, make_course, put
 
     ids = [f"t{i}" for i in range(4)]
     rng = random.Random(5)
+    # One course, copied: both copies share its secret exam pool, so their variants are the same.
+    first, source, _ = make_course(tmp_path / "forked", ids)
+    inbox = tmp_path / "inbox"
+    for trainee in ids:
+        nb = simulated_submission(EXAM, trainee, rng.uniform(0.3, 0.9), rng, source, first.settings.bank_dirs)
+        put(inbox, trainee, nb)
+    shutil.copytree(first.root, tmp_path / "fresh" / "course")
     scores = {}
     for mode in ("forked", "fresh"):
-        course, source, _ = make_course(tmp_path / mode, ids)
-        inbox = tmp_path / mode / "inbox"
-        rng.seed(5)
-        for trainee in ids:
-            put(inbox, trainee, simulated_submission(EXAM, trainee, rng.uniform(0.3, 0.9), rng, source))
+        course = Course.open(tmp_path / mode / "course")
         collect(course, EXAM, inbox)
         outcomes = grade_exam(course.but(workers=2, fresh_kernels=mode == "fresh"), EXAM)
         scores[mode] = {o.trainee: (o.status, o.score) for o in outcomes}
