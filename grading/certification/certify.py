@@ -203,7 +203,13 @@ def certify(
                         f"{why + '; ' if why else ''}prerequisite not met: {missing}",
                     )
                 result = Result(trainee, status, why, total, sum(c.max_score for c in comps.values()), comps)
-                if _store(s, level, exam, result, today, reason) == REVOKED_NOTE:
+                held = s.get(Decision, (exam, trainee)) if refused else None
+                if held is not None and held.status == DecisionStatus.CERTIFIED and not held.revoked:
+                    # A refused sitting is no attempt: the certificate of an earlier one stands.
+                    result = replace(
+                        result, status=held.status, reason=f"{why}；此前的证书 {held.certificate_id} 不变"
+                    )
+                elif _store(s, level, exam, result, today, reason) == REVOKED_NOTE:
                     stored = s.get_one(Decision, (exam, trainee))
                     result = replace(
                         result, status=stored.status, reason=f"{REVOKED_NOTE} ({stored.certificate_id})"

@@ -10,7 +10,7 @@ from grading.certification.certify import certify
 from grading.certification.rules import SITTING_REFUSED, SITTING_SUPERSEDED, START_RECORDED, retake_refusal
 from grading.pipeline.course import Course
 from grading.pipeline.progress import collect_progress
-from grading.pipeline.records import AuditEntry, Sitting, open_engine, session
+from grading.pipeline.records import AuditEntry, Decision, Sitting, open_engine, session
 from grading.status import DecisionStatus
 from tests.conftest import Cli
 from tests.grading.certification.conftest import Submit
@@ -77,6 +77,24 @@ def test_attempts_per_cycle_are_capped(course: Course, submit: Submit) -> None:
     # A new cycle (a validity period after the first sitting) allows a sitting again.
     submit("cy", T0.replace(year=T0.year + LEVEL.validity_years) + DAY, manual=1.0)
     assert decide(course)["cy"] == (DecisionStatus.CERTIFIED, "")
+
+
+def test_a_refused_sitting_leaves_an_earlier_certificate_alone(course: Course, submit: Submit) -> None:
+    when = T0
+    for _ in range(LEVEL.max_attempts):
+        submit("iv", when, manual=0.9)
+        assert decide(course)["iv"][0] == DecisionStatus.CERTIFIED
+        when += DAY
+    submit("iv", when, auto=0.1, manual=0.1)
+    status, why = decide(course)["iv"]
+    assert status == DecisionStatus.CERTIFIED
+    assert why.startswith("考试次数已用完") and why.endswith("不变") and "CMA-ASSOCIATE-" in why
+    engine = open_engine(course.db_url)
+    with session(engine) as s:
+        held = s.get_one(Decision, (EXAM, "iv"))
+        assert held.status == DecisionStatus.CERTIFIED and held.certificate_id
+    engine.dispose()
+    assert sittings(course, "iv")[-1] == (when, SITTING_REFUSED)
 
 
 def test_a_resubmission_before_the_decision_is_the_same_attempt(course: Course, submit: Submit) -> None:
