@@ -9,6 +9,7 @@ each trainee's own home, owned by the trainee.
 
 from __future__ import annotations
 
+import logging
 import os
 import pwd
 import shutil
@@ -19,11 +20,13 @@ from grading.hub.spawn import HubError
 from grading.pipeline.collect import CollectReport, collect
 from grading.pipeline.course import Course
 from grading.pipeline.gradebook import run_nbgrader
+from grading.pipeline.progress import collect_progress
 
 EXCHANGE_MODE: Final = 0o777
 #: Where `gather` lets nbgrader put the exchange's submissions before cm-academy collects them.
 INBOX_DIR: Final = "inbound"
 FEEDBACK_HOME: Final = "feedback"
+log = logging.getLogger(__name__)
 
 
 def prepare_exchange(root: Path) -> Path:
@@ -61,11 +64,24 @@ def publish(course: Course, exam: str, exchange: Path) -> Path:
 
 
 def gather(course: Course, exam: str, exchange: Path) -> CollectReport:
-    """Take the exchange's submissions of ``exam`` into the course (newest per trainee)."""
+    """Take the exchange's submissions of ``exam`` into the course (newest per trainee).
+
+    The trainees' progress files are collected from their homes too
+    (`grading.pipeline.progress`), so that their exam start times and curriculum progress are
+    in the course before ``certify`` applies the time limit and the prerequisites.
+    """
     _nbgrader(
         course, exchange, "collect", exam, "--update", f"--CourseDirectory.submitted_directory={INBOX_DIR}"
     )
-    return collect(course, exam, course.root / INBOX_DIR)
+    report = collect(course, exam, course.root / INBOX_DIR)
+    progress = collect_progress(course)
+    log.info(
+        "progress: %d new event(s) from %d trainee(s); %d refused",
+        sum(progress.new.values()),
+        len(progress.new),
+        len(progress.refused),
+    )
+    return report
 
 
 def deliver_feedback(course: Course, exam: str) -> list[str]:
