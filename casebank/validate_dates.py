@@ -9,7 +9,9 @@ the line, the client (and product or person) and the field, and says what to do.
 - a holding's balance, revenue and direct cost cover only the days it was held in the last
   `REVENUE_WINDOW_DAYS` days: a product closed before that window shows zeros;
 - a quarter shows a loan balance only once a loan product was opened (and overdue days only
-  with a loan balance); a transaction uses a product held on its date;
+  with a loan balance); the loans' 12-month average balance agrees with the quarter-end loan
+  balances of those months (within `LOAN_MONTHS_TOLERANCE`), so a loan opened recently cannot
+  show a full year; a transaction uses a product held on its date;
 - nobody is visited after they left the client; a person's ``last_contact`` is not before
   their latest logged visit. A ``last_contact`` after ``left_on`` is *not* an error: it is a
   CRM record defect the curriculum asks trainees to find (`grading.methods.crm_quality`);
@@ -35,6 +37,11 @@ SETTLEMENT_PRODUCT: Final = "结算与账户"
 LOAN_CATEGORY: Final = "资产业务"
 LOAN_PRODUCTS: Final = tuple(p for p, (category, _en) in vocab.PRODUCTS.items() if category == LOAN_CATEGORY)
 CLOSED_STATUS: Final = "已关闭"
+#: Quarter-end balances sample a loan's 12 months in four points: a loan opened just before a
+#: quarter end counts for that whole quarter, so they may differ from the daily average by up to
+#: a quarter of the balance (plus quarter-end noise) before a row is wrong.
+LOAN_MONTHS_TOLERANCE: Final = 0.35
+LOAN_MONTHS_SLACK_WAN: Final = 1.0
 FIX: Final = "correct the row or regenerate the bank"
 
 
@@ -254,10 +261,44 @@ def _check_complaints_and_notes(tables: dict[str, TableData], ctx: Context, prob
         _in_relationship(ctx, where, str(r["client_id"]), "date", str(r["date"]), problems)
 
 
+def _check_loan_months(tables: dict[str, TableData], ctx: Context, problems: list[str]) -> None:
+    """Loans' 12-month average balance must agree with the quarter-end loan balances of the window.
+
+    A loan opened three months ago averages about a quarter of its balance over the year; a
+    loan that shows its full balance as the 12-month average (and hence a full year of
+    revenue) was counted for months it was not held.
+    """
+    window_start = (dt.date.fromisoformat(ctx.as_of) - dt.timedelta(days=REVENUE_WINDOW_DAYS)).isoformat()
+    ends: dict[str, list[float]] = {}
+    for _, r in _rows(tables, "quarterly"):
+        _start, end = _quarter_bounds(str(r["quarter"]))
+        if window_start < end <= ctx.as_of and isinstance(r["loan_balance_wan"], float):
+            ends.setdefault(str(r["client_id"]), []).append(r["loan_balance_wan"])
+    average: dict[str, tuple[float, int]] = {}
+    for line, r in _rows(tables, "holdings"):
+        if r["product"] in LOAN_PRODUCTS and isinstance(r["avg_balance_wan"], float):
+            cid = str(r["client_id"])
+            total, first = average.get(cid, (0.0, line))
+            average[cid] = (total + r["avg_balance_wan"], min(first, line))
+    for cid, (total, line) in sorted(average.items()):
+        balances = ends.get(cid)
+        if not balances:
+            continue
+        quarter_mean = sum(balances) / len(balances)
+        if abs(total - quarter_mean) > LOAN_MONTHS_TOLERANCE * max(balances) + LOAN_MONTHS_SLACK_WAN:
+            problems.append(
+                f"holdings.csv line {line} (client {cid}), field 'avg_balance_wan': the client's loans "
+                f"average {total:.2f} over the last 12 months, but its quarter-end loan balances of "
+                f"those months (quarterly.csv) average {quarter_mean:.2f}; balances, revenue and cost "
+                f"count only the months a loan was held (pro rata) — {FIX}"
+            )
+
+
 RULES: Final[tuple[Callable[[dict[str, TableData], Context, list[str]], None], ...]] = (
     _check_clients,
     _check_holdings,
     _check_quarterly,
+    _check_loan_months,
     _check_transactions,
     _check_people_and_visits,
     _check_complaints_and_notes,

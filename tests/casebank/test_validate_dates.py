@@ -265,3 +265,25 @@ def test_a_complaint_closed_before_it_was_received(cli: Cli, tiny: Path) -> None
 def test_a_closed_complaint_without_a_closing_date(cli: Cli, tiny: Path) -> None:
     row = corrupt(tiny, "complaints.csv", lambda c: c["status"] == "已关闭", closed_on="")
     rejected(cli, tiny, f"{row['complaint_id']}), field 'closed_on': status 已关闭 with closed_on empty")
+
+
+def test_a_loan_opened_recently_cannot_show_a_full_year(cli: Cli, tiny: Path) -> None:
+    """C0053's case in the old bank: supply-chain finance opened in April, 12 months booked."""
+    holdings = read(tiny, "holdings.csv")
+    loan = next(h for h in holdings if h["product"] in LOANS and h["opened_on"] < "2025-06-30")
+    cid = loan["client_id"]
+    assert sum(h["client_id"] == cid and h["product"] in LOANS for h in holdings) == 1
+    loan["opened_on"] = "2026-04-02"
+    write(tiny, "holdings.csv", holdings)
+    quarterly = read(tiny, "quarterly.csv")
+    for q in quarterly:
+        if q["client_id"] == cid and q["quarter"] < "2026Q2":
+            q["loan_balance_wan"], q["overdue_days"] = "0.00", "0"
+    write(tiny, "quarterly.csv", quarterly)
+    output = rejected(
+        cli,
+        tiny,
+        f"(client {cid}), field 'avg_balance_wan': the client's loans average {loan['avg_balance_wan']}",
+    )
+    assert "count only the months a loan was held (pro rata)" in output
+    assert "before" not in output.split("checksum")[0], output

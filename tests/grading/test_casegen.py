@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -23,7 +24,7 @@ from grading.casegen.phrasing import (
     template_pattern,
 )
 from grading.casegen.pool import generate_pool
-from grading.casegen.relationship import EXPORTER_MIN_PCT
+from grading.casegen.relationship import EXPORTER_MIN_PCT, held_share
 from grading.methods.needs import NEEDS_BY_CODE, STATED_CUES
 from tests.conftest import KEY_DIR
 
@@ -164,3 +165,29 @@ def test_clients_that_do_not_export_ask_for_fx_and_trade_finance_for_imports(ban
     for cid, text in client_texts(bank).items():
         if exports[cid] < EXPORTER_MIN_PCT:
             assert not [s for s in sentences(text) for p in patterns if p.fullmatch(s)], cid
+
+
+@pytest.mark.parametrize(
+    ("opened", "closed", "share"),
+    [
+        ("2020-01-01", None, 1.0),
+        ("2026-04-02", None, 89 / 365),
+        ("2020-01-01", "2025-12-31", 184 / 365),
+        ("2020-01-01", "2025-03-31", 0.0),
+        ("2026-06-30", None, 0.0),
+    ],
+)
+def test_a_holding_earns_for_the_days_held_in_the_last_year(
+    opened: str, closed: str | None, share: float
+) -> None:
+    end = dt.date.fromisoformat(closed) if closed else None
+    assert held_share(dt.date.fromisoformat(opened), end) == pytest.approx(share)
+
+
+def test_holdings_in_the_canonical_bank_are_pro_rata(bank: CaseBank) -> None:
+    """Revenue per unit of balance is the product's rate whatever the months held."""
+    h = bank.holdings[bank.holdings["avg_balance_wan"] > 100]
+    ratio = (h["revenue_wan"] / h["avg_balance_wan"]).groupby(h["product"], observed=True).agg(["min", "max"])
+    assert ((ratio["max"] - ratio["min"]) < 0.001).all(), ratio
+    recent = bank.holdings[bank.holdings["opened_on"] > bank.as_of - pd.Timedelta(days=365)]
+    assert len(recent) > 0
