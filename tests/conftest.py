@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from casebank.load import CaseBank, default_bank_dir, load_bank
+from casebank.progress import HOME_ENV
 from grading.cli import main
 from grading.reports.render import find_chromium
 from grading.signing import ENV_SIGNING_KEY
@@ -27,6 +28,18 @@ def installation_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]
     path = tmp_path_factory.mktemp("signing") / "ed25519.pem"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(ENV_SIGNING_KEY, str(path))
+        yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def trainee_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where self-checks run by the tests record progress (never the real ~/.cmacademy).
+
+    Notebook kernels and `cmacademy` processes the tests start inherit the variable.
+    """
+    path = tmp_path_factory.mktemp("trainee-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(HOME_ENV, str(path))
         yield path
 
 
