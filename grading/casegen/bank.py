@@ -25,6 +25,7 @@ from casebank.load import load_bank
 from casebank.manifest import bank_version, dump_json, sha256_file
 from casebank.schema import MANIFEST_FILE, SCHEMA_VERSION, TABLES, Table
 from grading.casegen import notes, profile, relationship
+from grading.casegen.holdings import holdings_rows
 from grading.casegen.names import person_name
 from grading.casegen.profile import AS_OF, Row, iso
 from grading.casegen.relationship import Truth
@@ -103,7 +104,7 @@ def _draw_client(seed: int, number: int, attempt: int, managers: list[Row], take
     banks = rng.randint(*n_banks)
     rank = rng.randint(1, banks)
 
-    holdings = relationship.holdings_rows(rng, p, truth, since)
+    holdings = holdings_rows(rng, p, truth, since)
     quarterly = relationship.quarterly_rows(rng, p, truth, holdings, rank)
     relationship.mark_departures(rng, truth, people)
     visits = relationship.visit_rows(rng, p, truth, quarterly, people, manager_id)

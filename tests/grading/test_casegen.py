@@ -15,6 +15,7 @@ from casebank.load import CaseBank
 from grading.casegen import generate_bank
 from grading.casegen import need_phrases as needp
 from grading.casegen import note_phrases as notep
+from grading.casegen.holdings import held_share
 from grading.casegen.phrasing import (
     MIN_PHRASINGS_PER_NEED,
     need_phrasings,
@@ -24,7 +25,7 @@ from grading.casegen.phrasing import (
     template_pattern,
 )
 from grading.casegen.pool import generate_pool
-from grading.casegen.relationship import EXPORTER_MIN_PCT, held_share
+from grading.casegen.relationship import EXPORTER_MIN_PCT
 from grading.methods.needs import NEEDS_BY_CODE, STATED_CUES
 from tests.conftest import KEY_DIR
 
