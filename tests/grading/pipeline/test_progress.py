@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from casebank import progress as recorder
+from casebank import selfcheck
+from casebank.load import load_bank
 from grading.cli.progress_cmds import MARK_COMPLETE, MARK_NONE
 from grading.pipeline.course import Course
 from grading.pipeline.gradebook import gradebook
@@ -24,6 +26,7 @@ from grading.pipeline.progress import (
     module_exercises,
 )
 from grading.pipeline.records import AuditEntry, ProgressRecord, open_engine, session
+from grading.practice import module_factories
 from grading.scheme import load_scheme
 from tests.conftest import Cli
 from tests.grading.certification.scripts import bare_course
@@ -142,3 +145,21 @@ def test_collect_reads_real_homes_and_only_files_the_trainee_owns(tmp_path: Path
     finally:
         for name in names:
             subprocess.run(["userdel", "-r", name], capture_output=True, check=False)
+
+
+def test_self_checks_a_trainee_passes_show_as_a_completed_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    """The whole path: the notebook's self-checks, the home file, collection, the trainers' table."""
+    course = bare_course(tmp_path / "course")
+    with gradebook(course.db_url) as gb:
+        gb.update_or_create_student("fay")
+    homes = tmp_path / "homes"
+    as_trainee(monkeypatch, homes, "fay")
+    for exercise in module_factories()["m01"](load_bank()):
+        client = sorted(exercise.cases)[0] if exercise.cases else selfcheck.SHARED
+        assert selfcheck.check(exercise.id, exercise.answer_for(client), client=client or None).correct
+    assert cli("progress", "collect", "--course", course.root, "--homes", homes).exit_code == 0
+    data = json.loads(cli("progress", "--course", course.root, "--json").output)
+    assert data["trainees"]["fay"]["01"]["state"] == STATE_COMPLETE
+    assert "01" not in data["missing_prerequisites"]["fay"]["associate"]
