@@ -141,7 +141,7 @@ def test_over_time_is_pending_for_a_trainer_until_accepted(
 
 
 def test_missing_curriculum_refuses_certification_once_progress_is_recorded(
-    course: Course, submit: Submit, tmp_path: Path
+    course: Course, submit: Submit, tmp_path: Path, cli: Cli
 ) -> None:
     homes = tmp_path / "homes"
     submit("gu", T0, manual=0.9)
@@ -154,6 +154,10 @@ def test_missing_curriculum_refuses_certification_once_progress_is_recorded(
     decided = decide(course)
     assert decided["gu"] == (DecisionStatus.FAILED, "先修课程未完成：模块 03、07")
     assert decided["hu"] == (DecisionStatus.CERTIFIED, "")
+    shown = cli("certify", EXAM, "--course", course.root, "--date", "2026-12-01")
+    assert (
+        shown.exit_code == 0 and "先修课程未完成" in shown.output and "1 certified, 1 failed" in shown.output
+    )
 
 
 def test_retake_rules_count_only_decided_sittings_in_the_cycle() -> None:
