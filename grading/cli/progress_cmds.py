@@ -144,3 +144,5 @@ def progress_collect(course_dir: Path, db_url: str | None, homes: Path | None, a
         warn(f"  {trainee}: not collected: {why}")
     for trainee, bad in sorted(report.damaged.items()):
         warn(f"  {trainee}: {bad} damaged line(s) skipped")
+    for trainee, foreign in sorted(report.foreign.items()):
+        warn(f"  {trainee}: {foreign} event(s) recorded by another user skipped")

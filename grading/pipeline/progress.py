@@ -6,7 +6,8 @@ every roster trainee's home (on the hub: the account's home from the system's us
 elsewhere a folder of homes, ``HOMES/<trainee>/.cmacademy/progress.jsonl``) and stores each
 event once in ``cma_progress`` (keyed by a digest of the event, so collecting again adds only
 what is new). A file is read only when it is a regular file (never through a symbolic link),
-at most `MAX_PROGRESS_BYTES` long and, where the trainee has an account, owned by the trainee.
+at most `MAX_PROGRESS_BYTES` long and, where the trainee has an account, owned by the trainee;
+there, events another user recorded (a file copied from a colleague) are skipped and counted.
 
 A module counts as completed when all its self-checks passed at least once (the exercises of
 module ``NN`` are the ids ``mNN.*`` of `casebank.selfcheck.exercise_ids`) or when its
@@ -69,6 +70,8 @@ class ProgressReport:
     """Trainee -> why the file was not read."""
     damaged: dict[str, int] = field(default_factory=dict)
     """Trainee -> lines skipped as unreadable."""
+    foreign: dict[str, int] = field(default_factory=dict)
+    """Trainee -> events skipped because another user recorded them (a copied file, on the hub)."""
 
 
 @dataclass(frozen=True)
@@ -199,19 +202,23 @@ def collect_progress(course: Course, homes: Path | None = None) -> ProgressRepor
         if not events and not bad:
             report.missing.append(trainee)
             continue
+        own = [e for e in events if owner is None or e.user in ("", trainee)]
+        foreign = len(events) - len(own)
         with session(engine) as s:
-            added = _store(s, trainee, events)
-            if added or bad:
-                audit(
-                    s,
-                    "progress_collect",
-                    "",
-                    trainee,
-                    {"new": added, "damaged_lines": bad, "from": str(path)},
-                )
+            added = _store(s, trainee, own)
+            if added or bad or foreign:
+                details = {
+                    "new": added,
+                    "damaged_lines": bad,
+                    "other_user_events": foreign,
+                    "from": str(path),
+                }
+                audit(s, "progress_collect", "", trainee, details)
         report.new[trainee] = added
         if bad:
             report.damaged[trainee] = bad
+        if foreign:
+            report.foreign[trainee] = foreign
     engine.dispose()
     return report
 

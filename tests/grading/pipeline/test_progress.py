@@ -136,11 +136,13 @@ def test_collect_reads_real_homes_and_only_files_the_trainee_owns(tmp_path: Path
             folder = Path(account.pw_dir) / recorder.DIR_NAME
             folder.mkdir()
             line = {"v": 1, "event": "module_completed", "module": "01", "at": "2026-11-01T08:00:00"}
-            (folder / recorder.FILE_NAME).write_text(json.dumps(line) + "\n", encoding="utf-8")
+            copied = line | {"module": "02", "user": "someone_else"}
+            text = "".join(json.dumps(x) + "\n" for x in (line | {"user": account.pw_name}, copied))
+            (folder / recorder.FILE_NAME).write_text(text, encoding="utf-8")
             for path in (folder, folder / recorder.FILE_NAME):
                 os.chown(path, chown_to.pw_uid, chown_to.pw_gid)
         report = collect_progress(course)
-        assert report.new == {names[0]: 1}
+        assert report.new == {names[0]: 1} and report.foreign == {names[0]: 1}
         assert list(report.refused) == [names[1]] and "not by the trainee" in report.refused[names[1]]
     finally:
         for name in names:
