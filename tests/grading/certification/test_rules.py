@@ -14,7 +14,7 @@ from grading.pipeline.records import AuditEntry, Decision, Sitting, open_engine,
 from grading.status import DecisionStatus
 from tests.conftest import Cli
 from tests.grading.certification.conftest import Submit
-from tests.grading.certification.scripts import EXAM, LEVEL, T0
+from tests.grading.certification.scripts import EXAM, LEVEL, T0, bare_course, write_script
 
 DAY = dt.timedelta(days=1)
 
@@ -165,3 +165,18 @@ def test_retake_rules_count_only_decided_sittings_in_the_cycle() -> None:
     old = Sitting(submitted_at=T0.replace(year=T0.year - 3), status=DecisionStatus.FAILED.value)
     assert retake_refusal(LEVEL, [failed, old], T0 + LEVEL.retake_wait_days * DAY) == ""
     assert retake_refusal(LEVEL, [failed], T0 + DAY).startswith("补考间隔不足")
+
+
+def test_retake_rules_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    course = bare_course(tmp_path / "course", pg_url)
+    write_script(course, "pg-bo", T0, auto=0.3, manual=0.3)
+    assert decide(course)["pg-bo"][0] == DecisionStatus.FAILED
+    write_script(course, "pg-bo", T0 + DAY, manual=0.9)
+    assert decide(course)["pg-bo"][1].startswith("补考间隔不足")
+    write_script(course, "pg-bo", T0 + LEVEL.retake_wait_days * DAY, manual=0.9)
+    assert decide(course)["pg-bo"] == (DecisionStatus.CERTIFIED, "")
+    assert [s for _, s in sittings(course, "pg-bo")] == [
+        DecisionStatus.FAILED,
+        SITTING_REFUSED,
+        DecisionStatus.CERTIFIED,
+    ]
