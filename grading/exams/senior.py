@@ -1,7 +1,7 @@
 """Exam ``senior``: 中级客户经理 (Senior Customer Manager).
 
 Twenty-one autograded items, three per competency, plus the client evaluation report marked
-by the shared rubric. A portfolio of twelve exam-pool clients; eight roles are drawn from
+by the shared rubric. A portfolio of twelve exam-pool clients; nine roles are drawn from
 strata in which each role's typical mistakes give a wrong answer by construction, with the
 same trap structure for every trainee:
 
@@ -20,8 +20,8 @@ same trap structure for every trainee:
   and ``key`` is low-risk, so that the visit plan of the whole portfolio turns on churn risk.
 
 Fixed-text items (incentives, allocation, needs stated in notes, ranking, authority,
-escalation, organisation, system parts, channels, information categories) draw one of at least four parallel forms
-(`grading/exams/forms/senior.toml`). Computation helpers the curriculum taught are given in
+escalation, organisation, system parts, channels, information categories) draw one of at
+least four parallel forms (`grading/exams/forms/senior.toml`). Computation helpers the curriculum taught are given in
 the notebook where computing is not what an item tests; no item needs another item's answer.
 """
 
