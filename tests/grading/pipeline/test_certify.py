@@ -23,12 +23,19 @@ from tests.grading.pipeline.conftest import EXAM, Cohort
 LEVEL = load_scheme().level_for_exam(EXAM)
 
 
+REPORT_POINTS = sum(i.points for i in LEVEL.blueprint if i.manual)
+
+
 def grades(auto: float, manual: float | None) -> dict[str, tuple[float | None, bool]]:
-    """Every autograded question at share ``auto`` of its points, the report at ``manual``."""
+    """Every autograded question at share ``auto`` of its points, the report at ``manual`` of 10.
+
+    The report's points are spread over its criteria (one cell, or one per rubric criterion).
+    """
     out: dict[str, tuple[float | None, bool]] = {}
     for item in LEVEL.blueprint:
         if item.manual:
-            out[item.question] = (manual, manual is None)
+            score = None if manual is None else manual / 10 * item.points
+            out[item.question] = (score, manual is None)
         else:
             out[item.question] = (item.points * auto, False)
     return out
@@ -36,7 +43,8 @@ def grades(auto: float, manual: float | None) -> dict[str, tuple[float | None, b
 
 def test_waiting_for_manual_grading_is_pending_not_failed() -> None:
     status, why, _, _ = evaluate(LEVEL, grades(1.0, None))
-    assert status == DecisionStatus.PENDING and "q13_evaluation_report" in why
+    manual = [i.question for i in LEVEL.blueprint if i.manual]
+    assert status == DecisionStatus.PENDING and all(q in why for q in manual)
 
 
 def test_all_minimums_met_is_certified() -> None:
