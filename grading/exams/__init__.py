@@ -1,8 +1,12 @@
 """Exam definitions: how each exam's variants are drawn and what each question expects.
 
 An exam is a folder ``assignments/<exam>/`` holding the nbgrader source notebook, and a module
-here with the same name that provides ``BLUEPRINT`` (a `grading.exams.variants.Blueprint`) and
-``expected(bank, truth, variant) -> dict[question, Expected]``.
+here with the same name that provides ``BLUEPRINT`` (a `grading.exams.variants.Blueprint`),
+``expected(bank, truth, variant) -> dict[question, Expected]`` and ``mistakes(bank, truth,
+variant) -> dict[question, dict[mistake, wrong answer]]`` (every autograded question names at
+least one typical mistake), and optionally ``QUESTION_ROLES`` (question -> the role whose client a
+case item is about, for `cmacademy exam blueprint`). Fixed-text items take their texts, keys and
+mistakes from the exam's parallel forms (`grading.exams.forms`).
 
 The functions below take the exam pool as ``(bank_dir, key_dir)``; None for both means the
 public canonical bank (practice and simulation only: a course draws from its own secret pool,
