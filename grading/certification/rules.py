@@ -47,6 +47,8 @@ SITTING_SUPERSEDED: Final = "superseded"
 DECIDED: Final = (DecisionStatus.CERTIFIED.value, DecisionStatus.FAILED.value)
 START_RECORDED: Final = "exam_started record"
 START_RELEASE: Final = "release time"
+#: How a reason names the source of a sitting's start time.
+START_SOURCE_ZH: Final = {START_RECORDED: "学员开考记录", START_RELEASE: "试卷发布时间"}
 SECONDS_PER_MINUTE: Final = 60
 
 
@@ -185,7 +187,7 @@ def overtime(level: Level, sitting: Sitting) -> str:
         return ""
     return (
         f"用时 {minutes:.0f} 分钟超过限时 {level.time_limit_minutes} 分钟"
-        f"（自 {sitting.started_at or sitting.submitted_at:%Y-%m-%d %H:%M} UTC 起算，依据 {sitting.start_source}）；"
+        f"（自 {sitting.started_at or sitting.submitted_at:%Y-%m-%d %H:%M} UTC 起算，依据{START_SOURCE_ZH.get(sitting.start_source, sitting.start_source)}）；"
         "核实后可用 `cmacademy mark waive-time` 认可"
     )
 
