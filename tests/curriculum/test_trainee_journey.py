@@ -45,7 +45,7 @@ def test_jupyterlab_serves_module_one(tmp_path: Path) -> None:
         names = sorted(item["name"] for item in listing["content"])
         assert names[0] == "00_入门_Jupyter与pandas.ipynb"
         assert "01_客户经理制与组织模式.ipynb" in names
-        assert len([n for n in names if n.endswith(".ipynb")]) == 12
+        assert len([n for n in names if n.endswith(".ipynb")]) == 14  # modules 0-11 and two mock exams
         first = urllib.request.quote("curriculum/01_客户经理制与组织模式.ipynb")
         with urllib.request.urlopen(
             f"http://127.0.0.1:{port}/api/contents/{first}?token={token}", timeout=10
