@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import product
 
 import pytest
 from sqlalchemy import text
@@ -77,9 +78,9 @@ def test_certify_records_decisions_and_audits_changes(cohort: Cohort, cli: Cli) 
     assert decisions["crash"] == DecisionStatus.PENDING
 
     with gradebook(cohort.course.db_url) as gb:
-        for trainee, score in (("good", 9.0), ("blank", 9.0)):
-            grade = gb.find_grade("q13_evaluation_report", EXAM, EXAM, trainee)
-            grade.manual_score = score
+        for trainee, criterion in product(("good", "blank"), (i for i in LEVEL.blueprint if i.manual)):
+            grade = gb.find_grade(criterion.question, EXAM, EXAM, trainee)
+            grade.manual_score = 0.9 * criterion.points  # the report at 9 of 10
             grade.needs_manual_grade = False  # what the formgrader does when a grader saves
         gb.db.commit()
     results = {
