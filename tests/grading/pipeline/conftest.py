@@ -10,6 +10,7 @@ import pytest
 from grading.pipeline.collect import collect
 from grading.pipeline.course import Course, init_course
 from grading.pipeline.grade import grade_exam
+from grading.pipeline.gradebook import gradebook
 from grading.pipeline.release import release
 from grading.pipeline.roster import import_roster
 from grading.pipeline.submission import Outcome
@@ -26,8 +27,18 @@ def write_roster(path: Path, ids: list[str]) -> Path:
     return path
 
 
-def answer_cell(nb: nbformat.NotebookNode, cell_id: str) -> nbformat.NotebookNode:
-    return next(c for c in nb.cells if c.get("id") == cell_id)
+def grade_id(cell: nbformat.NotebookNode) -> str:
+    """The cell's nbgrader grade id ('' for a cell nbgrader does not track)."""
+    return str(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+
+
+def answer_cell(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """The cell of grade id ``name``; ``q1_abc_tiers-answer`` names the answer cell ``q1_abc_tiers_answer``.
+
+    By grade id, not cell id: the exam's cell ids are opaque and change when it is rewritten.
+    """
+    wanted = name.replace("-answer", "_answer")
+    return next(c for c in nb.cells if grade_id(c) == wanted)
 
 
 def put(inbox: Path, trainee: str, nb: nbformat.NotebookNode | None = None, raw: str | None = None) -> None:
@@ -51,6 +62,16 @@ def make_course(
     return course, source, blank
 
 
+def auto_points(course: Course, without: tuple[str, ...] = ()) -> float:
+    """The exam's autograded points (its code grade cells), less those of the ``without`` cells.
+
+    What a model solution scores; read from the gradebook, so that a redesigned exam needs no edit here.
+    """
+    with gradebook(course.db_url) as gb:
+        cells = [c for nb in gb.find_assignment(EXAM).notebooks for c in nb.grade_cells]
+        return float(sum(c.max_score for c in cells if c.cell_type == "code" and c.name not in without))
+
+
 @dataclass
 class Cohort:
     course: Course
@@ -70,7 +91,7 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
     put(inbox, "blank", blank)
     put(inbox, "corrupt", raw=nbformat.writes(source)[:4000])
     nb = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
-    nb.cells = [c for c in nb.cells if c.get("id") != "q2_rfm"]
+    nb.cells = [c for c in nb.cells if grade_id(c) != "q2_rfm"]
     put(inbox, "deleted", nb)
     nb = nbformat.read(course.root / "release" / EXAM / f"{EXAM}.ipynb", as_version=4)
     answer_cell(nb, "q1_abc_tiers").source = "pass  # the checks are gone"

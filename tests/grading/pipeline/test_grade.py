@@ -19,7 +19,7 @@ from grading.pipeline.collect import collect
 from grading.pipeline.grade import grade_exam
 from grading.pipeline.gradebook import gradebook, run_nbgrader, tool_env
 from grading.pipeline.records import GradingRecord, open_engine, session
-from tests.grading.pipeline.conftest import EXAM, Cohort, make_course, put
+from tests.grading.pipeline.conftest import EXAM, Cohort, auto_points, grade_id, make_course, put
 
 pytestmark = pytest.mark.slow
 
@@ -45,9 +45,9 @@ def test_each_submission_gets_a_clear_status(cohort: Cohort, trainee: str, statu
 
 
 def test_good_and_blank_scores_are_nbgraders(cohort: Cohort) -> None:
-    assert cohort.outcomes["good"].score == 24
+    assert cohort.outcomes["good"].score == auto_points(cohort.course)
     assert cohort.outcomes["blank"].score == 0
-    assert cohort.outcomes["deleted"].score == 22
+    assert cohort.outcomes["deleted"].score == auto_points(cohort.course, without=("q2_rfm",))
     assert cohort.outcomes["edited"].score == 0
 
 
@@ -87,7 +87,7 @@ def test_scores_equal_plain_nbgrader_autograde(tmp_path: Path) -> None:
     put(inbox, "a2", blank)
     half = nbformat.read(ours.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
     for cell in half.cells:
-        if cell.get("id") in ("q1_abc_tiers-answer", "q5_churn_signals-answer"):
+        if grade_id(cell) in ("q1_abc_tiers_answer", "q5_churn_signals_answer"):
             cell.source += "\nanswer_q1 = {}\nanswer_q5 = set()"
     put(inbox, "a3", half)
     put(inbox, "a4", source)
@@ -141,7 +141,7 @@ def test_kill_and_resume_grades_every_submission_exactly_once(tmp_path: Path) ->
 
     outcomes = grade_exam(course.but(workers=2), EXAM)
     assert {o.trainee: o.score for o in outcomes} == {
-        t: (24.0 if i % 2 == 0 else 0.0) for i, t in enumerate(ids)
+        t: (auto_points(course) if i % 2 == 0 else 0.0) for i, t in enumerate(ids)
     }
     with session(engine) as s:
         assert {r.attempts for r in s.query(GradingRecord)} == {1}
@@ -164,12 +164,13 @@ def test_grading_into_postgresql(tmp_path: Path, pg_url: str) -> None:
     put(inbox, "p3", source)
     collect(course, EXAM, inbox)
     outcomes = grade_exam(course.but(workers=2), EXAM)
-    assert {o.trainee: o.score for o in outcomes} == {"p1": 24.0, "p2": 0.0, "p3": 24.0}
+    full = auto_points(course)
+    assert {o.trainee: o.score for o in outcomes} == {"p1": full, "p2": 0.0, "p3": full}
     with gradebook(pg_url) as gb:
         assert {s.student_id: s.score for s in gb.assignment_submissions(EXAM)} == {
-            "p1": 24.0,
+            "p1": full,
             "p2": 0.0,
-            "p3": 24.0,
+            "p3": full,
         }
     engine = open_engine(pg_url)
     assert engine.dialect.name == "postgresql"
