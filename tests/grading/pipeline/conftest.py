@@ -38,7 +38,8 @@ def answer_cell(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     By grade id, not cell id: the exam's cell ids are opaque and change when it is rewritten.
     """
     wanted = name.replace("-answer", "_answer")
-    return next(c for c in nb.cells if grade_id(c) == wanted)
+    cell: nbformat.NotebookNode = next(c for c in nb.cells if grade_id(c) == wanted)
+    return cell
 
 
 def put(inbox: Path, trainee: str, nb: nbformat.NotebookNode | None = None, raw: str | None = None) -> None:
