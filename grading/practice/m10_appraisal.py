@@ -1,4 +1,10 @@
-"""Module 10 exercises: KPI score, incentive, contribution rate and client allocation."""
+"""Module 10 exercises: client fit, KPI score, incentive, contribution rate and client allocation.
+
+Exercise 10.1 completes given fit code for the trainee's drawn client and its own manager; 10.2
+is from scratch on the same client (the best-fitting other managers, if its manager moved);
+10.3–10.7 are about named managers' books (the same for everyone). M05 and M07 are the worked
+examples.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from grading.methods import appraisal as ap
 from grading.methods import planning as pl
 from grading.methods import relationship as rel
 from grading.methods import value
-from grading.practice import Exercise
+from grading.practice import Case, Exercise, drawable
 
 SCORED = "M14"
 CONTRIBUTOR = "M05"
@@ -42,6 +48,37 @@ def allocation_case(bank: CaseBank) -> tuple[list[ap.AllocClient], list[ap.Alloc
     return clients, managers
 
 
+def _fit_cases(bank: CaseBank, ids: list[str]) -> dict[str, dict[str, Case]]:
+    """Per drawn client: its fit with its own manager, and the best-fitting other managers."""
+    clients = {str(r["client_id"]): r for r in bank.clients.to_dict(orient="records")}
+    managers = [
+        ap.AllocManager(str(m.manager_id), str(m.region), tuple(split_list(m.expertise)), 0, 0)
+        for m in bank.managers.itertuples()
+    ]
+    out: dict[str, dict[str, Case]] = {"own": {}, "best": {}}
+    for c in ids:
+        row = clients[c]
+        client = ap.AllocClient(c, str(row["industry"]), str(row["region"]), 0.0)
+        own = next(m for m in managers if m.manager_id == str(row["manager_id"]))
+        swapped = 2 * (client.industry in own.expertise) + 3 * (client.region == own.region)
+        out["own"][c] = Case(
+            ap.fit(client, own), [(swapped, "权重用反了：行业专长记 3 分，同一区域记 2 分。")]
+        )
+        others = [m for m in managers if m is not own]
+        top = max(ap.fit(client, m) for m in others)
+        best = sorted(m.manager_id for m in others if ap.fit(client, m) == top)
+        with_own = sorted({*best, own.manager_id}) if ap.fit(client, own) >= top else [*best, own.manager_id]
+        region_only = [m.manager_id for m in others if m.region == client.region]
+        out["best"][c] = Case(
+            best,
+            [
+                (with_own, "调岗的是现任经理本人：候选人里不能再有他。"),
+                (sorted(region_only), "只看了区域：行业专长记 3 分，比同区域的 2 分更重。"),
+            ],
+        )
+    return out
+
+
 def exercises(bank: CaseBank) -> list[Exercise]:
     """Return the self-check exercises of curriculum module 10."""
     practice = bank.pool("practice")
@@ -68,7 +105,27 @@ def exercises(bank: CaseBank) -> list[Exercise]:
     greedy_total = sum(fits[c, m] for c, m in greedy.items())
     _, optimal_total = ap.allocate_optimal(clients, managers)
     leaving_ids = tuple(sorted(c.client_id for c in clients))
+    fit_cases = _fit_cases(bank, drawable(bank))
     return [
+        Exercise(
+            id="m10.fit_own_manager",
+            kind="number",
+            answer=None,
+            decimals=0,
+            explanation="正确。匹配分 = 3 × [客户行业属于经理专长] + 2 × [同一区域]，条件成立记 1。",
+            hint="查你的客户的行业和区域，再查它现任经理的专长（用分号分隔）和区域。",
+            cases=fit_cases["own"],
+        ),
+        Exercise(
+            id="m10.best_other_managers",
+            kind="set",
+            answer=None,
+            item_pattern=r"^M\d{2}$",
+            item_example="M01",
+            explanation="正确。对除现任经理以外的每位经理算匹配分，取最高分的全部经理（可能不止一位）。",
+            hint="逐位经理算 3 × 专长 + 2 × 区域，去掉现任经理，列出最高分的所有经理编号。",
+            cases=fit_cases["best"],
+        ),
         Exercise(
             id="m10.kpi_m14",
             kind="number",
