@@ -17,6 +17,7 @@ own failure record; one failed job never stops the others).
 from __future__ import annotations
 
 import ctypes
+import importlib
 import multiprocessing
 import os
 import signal
@@ -57,6 +58,7 @@ def run_jobs(
     setup: Callable[..., None] | None = None,
     setup_args: tuple[Any, ...] = (),
     retry_broken: bool = False,
+    preimport: str = "",
 ) -> Generator[tuple[J, R | Exception], None, None]:
     """Run ``fn(*args)`` for every ``(job, args)`` of ``calls``; yield ``(job, result)`` as each ends.
 
@@ -71,6 +73,8 @@ def run_jobs(
         setup: run in a Dask worker process before the first job of this run.
         setup_args: the arguments of ``setup``.
         retry_broken: run again, once, the jobs of a local worker that died.
+        preimport: a module each local worker imports first, before the modules of ``fn`` and
+            ``initializer`` (to set up the process before their imports run).
 
     Yields:
         ``(job, result)``: what ``fn`` returned, or the exception that ended the job
@@ -81,7 +85,8 @@ def run_jobs(
         wrapped = ((job, (run, setup, setup_args, fn, args)) for job, args in calls)
         yield from cluster.map_jobs(client, _on_dask_worker, wrapped, name=name)
         return
-    yield from _run_local(fn, list(calls), workers, initializer, initargs, retry_broken)
+    boot = _Preimport(preimport) if preimport else None
+    yield from _run_local(fn, list(calls), workers, initializer, initargs, retry_broken, boot)
 
 
 def _run_local(
@@ -91,6 +96,7 @@ def _run_local(
     initializer: Callable[..., None] | None,
     initargs: tuple[Any, ...],
     retry_broken: bool,
+    boot: _Preimport | None = None,
 ) -> Iterator[tuple[J, R | Exception]]:
     context = multiprocessing.get_context("spawn")
     todo, tries = calls, 0
@@ -101,7 +107,8 @@ def _run_local(
             max_workers=min(workers, len(todo)),
             mp_context=context,
             initializer=_init_local_worker,
-            initargs=(os.getpid(), initializer, initargs),
+            # ``boot`` is unpickled, so its module imported, before ``initializer``'s module.
+            initargs=(boot, os.getpid(), initializer, initargs),
         ) as pool:
             futures: dict[Future[R], tuple[J, tuple[Any, ...]]] = {
                 pool.submit(fn, *args): (job, args) for job, args in todo
@@ -137,8 +144,18 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+class _Preimport:
+    """Unpickles as the import of a module: how a spawned worker imports it before anything else."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+
+    def __reduce__(self) -> tuple[Callable[[str], Any], tuple[str]]:
+        return importlib.import_module, (self.module,)
+
+
 def _init_local_worker(
-    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+    _boot: Any, parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
 ) -> None:
     die_with_parent(parent)
     if initializer is not None:

@@ -225,6 +225,7 @@ def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], Non
             name=f"grade-{exam}",
             initializer=init_local_worker,
             initargs=(str(log_dir / f"grade-{exam}.log"),),
+            preimport="grading.pipeline.worker_boot",
             setup=setup_dask_worker,
             retry_broken=True,
         )

@@ -176,3 +176,23 @@ def test_grading_into_postgresql(tmp_path: Path, pg_url: str) -> None:
     assert engine.dialect.name == "postgresql"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM cma_grading WHERE status='graded'")).scalar_one() == 3
+
+
+def _iri_grammar_state() -> str:
+    """In a worker: whether jsonschema's optional IRI grammar was skipped ('blocked') or built."""
+    import sys
+
+    import nbformat  # noqa: F401  (imports jsonschema, which tries rfc3987_syntax)
+
+    return "blocked" if sys.modules.get("rfc3987_syntax", "absent") is None else "built or absent"
+
+
+def test_grading_workers_import_their_boot_module_first() -> None:
+    from grading.jobs import run_jobs
+
+    results = dict(
+        run_jobs(_iri_grammar_state, [("w", ())], workers=1, preimport="grading.pipeline.worker_boot")
+    )
+    assert results == {"w": "blocked"}
+    plain = dict(run_jobs(_iri_grammar_state, [("w", ())], workers=1))
+    assert plain == {"w": "built or absent"}
