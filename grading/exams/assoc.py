@@ -94,11 +94,11 @@ QUESTION_ROLES: Final = {
     "q8_latent_products": "needs",
     "q9_stated_products": "needs",
     "q17_stale_records": "crm",
-    "q20_report_structure": "needs",
-    "q20_report_evidence": "needs",
-    "q20_report_needs": "needs",
-    "q20_report_risk": "needs",
-    "q20_report_authority": "needs",
+    "q21_report_structure": "needs",
+    "q21_report_evidence": "needs",
+    "q21_report_needs": "needs",
+    "q21_report_risk": "needs",
+    "q21_report_authority": "needs",
 }
 
 

@@ -55,7 +55,7 @@ def write_variant(tmp_path: Path, old: str, new: str) -> Path:
         (
             "points = 2\nrubric",
             "points = 3\nrubric",
-            "field levels[0].blueprint[19].points: 3 differs from criterion 'structure' 2",
+            "field levels[0].blueprint[20].points: 3 differs from criterion 'structure' 2",
         ),
         ('question = "q2_rfm"', 'question = "q1_abc_tiers"', "duplicate id 'q1_abc_tiers'"),
         ("grace_minutes = 15", "grace_minutes = 15\nsurprise = 1", "field late_policy.surprise"),

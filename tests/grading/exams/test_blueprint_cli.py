@@ -17,7 +17,7 @@ def test_blueprint_json_lists_every_item_with_its_pool_and_rule() -> None:
     assert items["q11_org_model"]["pool"] == "forms" and items["q11_org_model"]["pool_size"] >= 4
     assert items["q3_share_of_wallet"]["pool"] == "role" and items["q3_share_of_wallet"]["role"] == "value"
     assert items["q1_abc_tiers"]["scoring"] == "per_key"
-    assert items["q20_report_evidence"]["kind"] == "manual"
+    assert items["q21_report_evidence"]["kind"] == "manual"
     assert report["violations"] == []
 
 
