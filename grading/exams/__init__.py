@@ -171,6 +171,27 @@ def graded_cells(path: Path) -> list[tuple[str, float, str | None]]:
     return out
 
 
+def report_cells(exam: str) -> tuple[str, list[str]]:
+    """The report's answer cell and its criterion cells (grade ids) in ``exam``'s notebook.
+
+    The trainee writes the report in one zero-point markdown cell (``q21_report``); each rubric
+    criterion is a manually graded task cell named ``<answer cell>_<criterion>``
+    (``q21_report_evidence``), whose points the blueprint lists.
+
+    Raises:
+        ExamError: the exam's level has no manual item per rubric criterion.
+    """
+    from grading.scheme import load_scheme
+
+    items = [i for i in load_scheme().level_for_exam(exam).blueprint if i.manual and i.criterion]
+    answers = {i.question.removesuffix(f"_{i.criterion}") for i in items}
+    if len(answers) != 1:
+        raise ExamError(
+            f"exam {exam}: expected one report marked per rubric criterion, found {sorted(answers)}"
+        )
+    return answers.pop(), [i.question for i in items]
+
+
 def blueprint_problems(exam: str, assignments: Path = ASSIGNMENTS_DIR) -> list[str]:
     """Differences between an exam notebook's graded cells and its level's blueprint."""
     from grading.scheme import load_scheme

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from casebank.exam import ENV_VARIANT, ExamSession, _plain
-from grading.exams import blueprint_problems, exam_definition, exam_truth, source_notebook
+from grading.exams import blueprint_problems, exam_definition, exam_truth, report_cells, source_notebook
 from grading.exams.assign import trainee_view
 from grading.exams.blueprint import blueprint_report
 from grading.exams.forms import MIN_FORMS, fixed_items
@@ -115,3 +115,13 @@ def test_the_trainee_view_carries_form_texts_but_no_keys() -> None:
     text = view.to_json()
     assert set(view.form_texts) == set(fixed_items("assoc"))
     assert '"key"' not in text and "mistakes" not in text
+
+
+def test_the_report_is_one_answer_cell_and_a_task_cell_per_criterion() -> None:
+    answer, criteria = report_cells("assoc")
+    assert answer == "q21_report"
+    assert criteria == [f"q21_report_{c}" for c in ("structure", "evidence", "needs", "risk", "authority")]
+    nb = nbformat.read(source_notebook("assoc"), as_version=4)
+    meta = {c.metadata.get("nbgrader", {}).get("grade_id"): c.metadata.get("nbgrader", {}) for c in nb.cells}
+    assert meta[answer]["solution"] and meta[answer]["points"] == 0
+    assert all(meta[c]["task"] and meta[c]["points"] == 2 for c in criteria)
