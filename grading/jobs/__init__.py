@@ -40,6 +40,8 @@ R = TypeVar("R")
 _worker_lock = threading.RLock()
 _worker_run: list[str] = []
 PR_SET_PDEATHSIG: Final = 1
+#: The ``preimport`` of cm-academy's own workers (`grading.jobs.boot`): no IRI grammar at import.
+WORKER_BOOT: Final = "grading.jobs.boot"
 
 
 class WorkerDied(Exception):

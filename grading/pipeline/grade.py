@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from casebank.errors import CmAcademyError
-from grading.jobs import WorkerDied, run_jobs
+from grading.jobs import WORKER_BOOT, WorkerDied, run_jobs
 from grading.jobs import dask as cluster
 from grading.pipeline.course import CONFIG_FILE, Course
 from grading.pipeline.gradebook import gradebook
@@ -225,7 +225,7 @@ def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], Non
             name=f"grade-{exam}",
             initializer=init_local_worker,
             initargs=(str(log_dir / f"grade-{exam}.log"),),
-            preimport="grading.pipeline.worker_boot",
+            preimport=WORKER_BOOT,
             setup=setup_dask_worker,
             retry_broken=True,
         )

@@ -17,7 +17,7 @@ from multiprocessing.util import Finalize
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grading.jobs import WorkerDied, run_jobs
+from grading.jobs import WORKER_BOOT, WorkerDied, run_jobs
 from grading.jobs import dask as cluster
 from grading.reports.errors import RenderError, ReportError
 from grading.reports.messages import Messages
@@ -172,6 +172,7 @@ def run_render_jobs(
         initargs=(str(scratch),),
         setup=_setup_dask_worker,
         setup_args=(str(scratch),),
+        preimport=WORKER_BOOT,
     )
     try:
         for job, result in runs:

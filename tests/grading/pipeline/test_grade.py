@@ -188,11 +188,9 @@ def _iri_grammar_state() -> str:
 
 
 def test_grading_workers_import_their_boot_module_first() -> None:
-    from grading.jobs import run_jobs
+    from grading.jobs import WORKER_BOOT, run_jobs
 
-    results = dict(
-        run_jobs(_iri_grammar_state, [("w", ())], workers=1, preimport="grading.pipeline.worker_boot")
-    )
+    results = dict(run_jobs(_iri_grammar_state, [("w", ())], workers=1, preimport=WORKER_BOOT))
     assert results == {"w": "blocked"}
     plain = dict(run_jobs(_iri_grammar_state, [("w", ())], workers=1))
     assert plain == {"w": "built or absent"}
