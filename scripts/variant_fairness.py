@@ -7,7 +7,7 @@ fair exam; part of the points on items scored in parts). The expected share of a
 points is computed for many trainee ids (= variants); a fair exam shows a small spread.
 
 The full evidence — reliability, item statistics, variant strata and targets, with an ability
-model and rubric criteria — is ``cmacademy exam simulate EXAM`` (`grading.exams.sitting`).
+model and rubric criteria — is ``cmacademy exam simulate EXAM`` (`grading.certification.sitting`).
 
 Usage: python scripts/variant_fairness.py [--variants 200]
 """

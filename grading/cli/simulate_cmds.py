@@ -13,7 +13,7 @@ from grading.cli.exam_cmds import exam
 from grading.cli.tables import table
 
 if TYPE_CHECKING:
-    from grading.exams.sitting import Simulation
+    from grading.certification.sitting import Simulation
 
 
 def _num(value: float | None, digits: int = 2) -> str:
@@ -34,7 +34,7 @@ def simulate_cmd(exam_id: str, trainees: int, seed: int | None, as_json: bool) -
     Exits 1 when a target fails: reliability >= 0.80, every item's point-biserial >= 0.15,
     every variant stratum's index within 3 points of 100.
     """
-    from grading.exams.sitting import DEFAULT_SEED, simulate
+    from grading.certification.sitting import DEFAULT_SEED, simulate
 
     result = simulate(exam_id, trainees, DEFAULT_SEED if seed is None else seed)
     if as_json:

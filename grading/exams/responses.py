@@ -61,10 +61,10 @@ def credit(expected: Expected, answer: Any) -> float:
 def judged_points(expected: Expected, answer: Any, points: float) -> float:
     """The points the judge writes into nbgrader for a handed-in answer.
 
-    `grading.pipeline.autograde.verdict` itself: ``Expected.credit`` × points, rounded as the
+    `grading.exams.verdicts.verdict` itself (what `JudgeAnswers` writes): ``Expected.credit`` × points, rounded as the
     judge rounds, capped at the item's points.
     """
-    from grading.pipeline.autograde import verdict
+    from grading.exams.verdicts import verdict
 
     return verdict(expected, [answer], points, [])[0]
 

@@ -4,7 +4,7 @@
 question, or named mistakes per question); `simulated_submission` writes a notebook with
 typical mistakes where the dice say so (demo, benchmarks); `variant_spread` is the quick check of
 `scripts/variant_fairness.py`. The full simulated sitting with its psychometrics is
-`grading.exams.sitting` (``cmacademy exam simulate``).
+`grading.certification.sitting` (``cmacademy exam simulate``).
 """
 
 from __future__ import annotations

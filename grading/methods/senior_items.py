@@ -23,7 +23,6 @@ from typing import Final
 import pandas as pd
 
 from casebank.load import CaseBank
-from grading.keys import split_codes
 from grading.methods import portfolio as key_accounts
 from grading.methods.crm_quality import record_defects
 from grading.methods.needs import NEEDS, active_products, evidence
@@ -58,7 +57,7 @@ LEGACY_CHASE_DAYS: Final = 90
 
 def signal_weights_differ(codes: str) -> bool:
     """Whether a client's churn signals (a key cell) have pairwise different weights."""
-    weights = [SIGNALS_BY_CODE[c].weight for c in split_codes(codes)]
+    weights = [SIGNALS_BY_CODE[c].weight for c in [c for c in str(codes).split(";") if c]]
     return len(set(weights)) == len(weights)
 
 

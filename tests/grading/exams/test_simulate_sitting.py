@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from grading.cli import main
 from grading.exams import EXAMS, exam_definition, exam_truth, variant_for
 from grading.exams.psychometrics import strata_index
-from grading.exams.sitting import (
+from grading.certification.sitting import (
     ItemModel,
     Simulation,
     VariantKey,
@@ -21,7 +21,7 @@ from grading.exams.sitting import (
     simulate,
     variant_key,
 )
-from grading.exams.sitting_decisions import decisions
+from grading.certification.sitting_decisions import decisions
 from grading.scheme import BlueprintItem, load_scheme
 
 TRAINEES = 60

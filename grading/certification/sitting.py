@@ -41,6 +41,7 @@ import pandas as pd
 from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank
+from grading.certification.sitting_decisions import Decisions, decisions
 from grading.exams import Expected, exam_definition, exam_truth, variant_for
 from grading.exams.psychometrics import (
     ItemStatistics,
@@ -68,7 +69,6 @@ from grading.exams.responses import (
     rater_score,
 )
 from grading.exams.simulate import named_mistakes
-from grading.exams.sitting_decisions import Decisions, decisions
 from grading.scheme import BlueprintItem, Level, load_scheme
 
 DEFAULT_TRAINEES: Final = 500

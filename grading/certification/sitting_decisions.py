@@ -1,4 +1,4 @@
-"""What the scheme's pass rules decide on a simulated sitting (`grading.exams.sitting`).
+"""What the scheme's pass rules decide on a simulated sitting (`grading.certification.sitting`).
 
 The rules are `grading.certification.certify.evaluate` itself (overall minimum and competency
 minima); the simulation only reports what they decide: the pass rate, decision consistency (the
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from grading.scheme import Level
 
 if TYPE_CHECKING:
-    from grading.exams.sitting import ItemModel
+    from grading.certification.sitting import ItemModel
 
 
 @dataclass(frozen=True)
