@@ -1,4 +1,4 @@
-"""In a real JupyterLab 4, modules 8 and 10 run, their formulas render with MathJax and a widget reacts.
+"""In a real JupyterLab 4, modules 8 and 10 run, their formulas render with MathJax, and widgets react.
 
 The headless papermill run (`test_notebooks.py`) cannot see what a trainee sees: LaTeX that
 JupyterLab leaves as raw ``\\[ … \\]`` text, or a slider whose output never changes because the
@@ -29,6 +29,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 CURRICULUM = ROOT / "curriculum"
+MODULE_04 = "04_客户价值一_业务量RFM与ABC.ipynb"
 MODULE_08 = "08_客户拜访与关系维护.ipynb"
 MODULE_10 = "10_考核激励与客户分配.ipynb"
 TOKEN = "cmacademy-render-test"
@@ -178,5 +179,28 @@ def test_visit_plan_slider_changes_its_output(browser: Any, lab: Lab) -> None:
         page.wait_for_function("([el, old]) => el.innerText !== old", arg=[output.element_handle(), before])
         after = output.inner_text()
         assert "排上" in after and after != before
+    finally:
+        page.close()
+
+
+def test_abc_slider_changes_the_tier_summary(browser: Any, lab: Lab) -> None:
+    """Module 4's ABC boundary slider: moving the A boundary re-tiers the region's clients."""
+    page = open_and_run(browser, lab, MODULE_04)
+    try:
+        widget = page.locator(".jp-OutputArea-output .widget-interact", has_text="A 界线").first
+        widget.wait_for()
+        output = widget.locator(".widget-output")
+        before = output.inner_text()
+        slider = widget.locator(".widget-hslider", has_text="A 界线")
+        label = slider.locator(".widget-readout")
+        start = label.inner_text().strip()
+        slider.locator(".noUi-handle").focus()
+        for _ in range(2):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "([el, old]) => el.textContent.trim() !== old", arg=[label.element_handle(), start]
+        )
+        page.wait_for_function("([el, old]) => el.innerText !== old", arg=[output.element_handle(), before])
+        assert output.inner_text() != before
     finally:
         page.close()
