@@ -79,12 +79,21 @@ def test_cli_exits_1_with_a_summary_and_no_traceback(cohort: Cohort) -> None:
 
 
 def test_scores_equal_plain_nbgrader_autograde(tmp_path: Path) -> None:
-    ids = ["a1", "a2", "a3", "a4"]
+    import random
+    import shutil
+
+    from grading.exams.simulate import simulated_submission
+    from grading.pipeline.course import Course
+
+    ids = ["a1", "a2", "a3", "a4", "a5"]
     ours, source, blank = make_course(tmp_path / "ours", ids)
-    theirs, _, _ = make_course(tmp_path / "theirs", ids)
+    # A copy of one course: both share its secret exam pool, so every variant is the same.
+    theirs = Course.open(shutil.copytree(ours.root, tmp_path / "theirs" / "course"))
     inbox = tmp_path / "inbox"
     put(inbox, "a1", source)
     put(inbox, "a2", blank)
+    # Typical mistakes: partial credit where the exam gives it.
+    put(inbox, "a5", simulated_submission(EXAM, "a5", 0.4, random.Random(3), source, ours.settings.bank_dirs))
     half = nbformat.read(ours.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
     for cell in half.cells:
         if grade_id(cell) in ("q1_abc_tiers_answer", "q5_churn_signals_answer"):
