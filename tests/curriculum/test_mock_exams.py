@@ -43,8 +43,9 @@ def test_mock_states_the_levels_rules(level: str) -> None:
     assert f"总分 ≥ **{rules.overall_min:.0%}**" in body
     assert f"得分 ≥ **{rules.competency_min:.0%}**" in body
     assert (
-        f"mock_score(overall_min={rules.overall_min:.2f}, competency_min={rules.competency_min:.2f})" in body
-    )
+        f"mock_score(overall_min={rules.overall_min:.2f}, competency_min={rules.competency_min:.2f}, "
+        f"minutes={rules.time_limit_minutes})"
+    ) in body
 
 
 def visit_table(body: str, clients: tuple[tuple[str, str, str, int], ...]) -> None:
