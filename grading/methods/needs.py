@@ -118,15 +118,17 @@ def needs_shown_in_data(bank: CaseBank) -> dict[str, list[str]]:
 
 
 STATED_CUES: Final = ("提供{product}", "{product}的办理条件", "需要{product}")
-"""A need is stated when a note of the client contains one of these phrases with its product."""
+"""Three classic request phrases. Not the definition of a stated need: clients ask in many ways."""
 
 
 def stated_needs(bank: CaseBank) -> dict[str, list[str]]:
-    """Return client id -> need codes the client asked for in so many words (in `NEEDS` order).
+    """Return client id -> need codes found by matching the three `STATED_CUES` (in `NEEDS` order).
 
-    A need is stated when any meeting or call note of the client contains ``提供<产品>``,
-    ``<产品>的办理条件`` or ``需要<产品>`` for the need's product. A product that is merely
-    mentioned (for example "已将<产品>业务转到其他银行办理") is not a request.
+    A lower bound, kept as the shortcut the curriculum names as a typical mistake: the case
+    bank's notes phrase requests in many ways (asking for terms, intending to open, asking the
+    bank to arrange ...), so careful reading finds more. What each client actually asked for is
+    recorded in the assessor key (``stated_needs``), which the exams and self-checks use. A
+    product that is merely mentioned ("已将<产品>业务转到其他银行办理") is never a match.
     """
     texts: dict[str, str] = {str(cid): "" for cid in bank.clients["client_id"]}
     for cid, text in zip(bank.notes["client_id"], bank.notes["text"], strict=True):
@@ -138,7 +140,10 @@ def stated_needs(bank: CaseBank) -> dict[str, list[str]]:
 
 
 def latent_needs(bank: CaseBank) -> dict[str, list[str]]:
-    """Return client id -> latent need codes: shown in the data, product not held, not stated."""
+    """Return client id -> needs shown in the data, product not held, and not matched by a cue.
+
+    Like `stated_needs` a shortcut: the key's ``latent_needs`` excludes every stated need.
+    """
     stated = stated_needs(bank)
     return {
         cid: [c for c in codes if c not in stated[cid]] for cid, codes in needs_shown_in_data(bank).items()
