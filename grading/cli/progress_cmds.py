@@ -8,6 +8,8 @@ from typing import Final
 
 import click
 from rich import box
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -22,6 +24,8 @@ from grading.pipeline.progress import (
 )
 from grading.scheme import Scheme, load_scheme
 
+#: Widest the table is measured at (its natural width is far less).
+MAX_TABLE_WIDTH: Final = 1000
 #: Cell marks: plain characters every font has (no emoji).
 MARK_COMPLETE: Final = "✓"
 MARK_NONE: Final = "–"
@@ -76,7 +80,7 @@ def progress_json(standing: dict[str, dict[str, ModuleProgress]], scheme: Scheme
 
 
 def progress_table(standing: dict[str, dict[str, ModuleProgress]], scheme: Scheme) -> Table:
-    """Trainees by modules, compact enough for an 80-column terminal with a dozen modules.
+    """Trainees by modules, compact (about 4 columns per module).
 
     Columns: trainee, one per module (``01``...), modules done, then one per level with
     curriculum prerequisites (headed by its exam) saying how many required modules are missing.
@@ -115,7 +119,13 @@ def progress(ctx: click.Context, course_dir: Path | None, db_url: str | None, as
     if as_json:
         say(json.dumps(progress_json(standing, scheme), ensure_ascii=False, indent=2))
         return
-    console.print(progress_table(standing, scheme))
+    out = progress_table(standing, scheme)
+    # Never elide a module column: a table wider than the terminal wraps rather than shrinks.
+    needed = Measurement.get(console, console.options.update_width(MAX_TABLE_WIDTH), out).maximum
+    wide = Console(
+        file=console.file, width=max(console.width, needed), markup=False, emoji=False, highlight=False
+    )
+    wide.print(out)
     say(LEGEND)
 
 
