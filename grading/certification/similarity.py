@@ -51,9 +51,18 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def report_texts(course: Course, exam: str) -> dict[str, str]:
-    """Trainee -> the text of their manually graded report cell(s), template removed."""
+    """Trainee -> the text of their report's answer cell, template removed.
+
+    The answer cell is the one a trainee writes in: ``q21_report`` when the report is marked per
+    rubric criterion (its task cells ``q21_report_<criterion>`` hold the exam's own descriptors),
+    else the manually graded cell itself.
+    """
     level = load_scheme().level_for_exam(exam)
-    manual = {item.question for item in level.blueprint if item.manual}
+    manual = {
+        item.question.removesuffix(f"_{item.criterion}") if item.criterion else item.question
+        for item in level.blueprint
+        if item.manual
+    }
     release = course.root / "release" / exam / f"{exam}.ipynb"
     template = ""
     if release.is_file():

@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 
 from grading.certification.similarity import jaccard, ngrams, pairs_from_texts, similar_reports
+from grading.exams import report_cells
 from tests.grading.pipeline.conftest import EXAM, make_course, put
 
 REPORT = (
@@ -39,14 +40,11 @@ def test_short_or_template_only_reports_are_not_compared() -> None:
 
 def test_similar_reports_reads_the_submissions(tmp_path: Path) -> None:
     course, _, blank = make_course(tmp_path, ["a", "b", "c", "d"])
+    answer, _ = report_cells(EXAM)  # the cell a trainee writes the report in
     for trainee, text in (("a", REPORT), ("b", REPORT + "（完）"), ("c", OTHER), ("d", None)):
         nb = nbformat.from_dict(nbformat.from_dict(blank))
         if text is not None:
-            cell = next(
-                c
-                for c in nb.cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == "q13_evaluation_report"
-            )
+            cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == answer)
             cell.source = text
         put(tmp_path / "inbox", trainee, nb)
         (course.root / "submitted" / trainee / EXAM).mkdir(parents=True)
