@@ -30,11 +30,16 @@ OUTCOME_PARTIAL: Final = "partial"
 OUTCOME_WRONG: Final = "wrong"
 OUTCOME_UNGRADED: Final = "ungraded"
 
-#: A question's heading: ``### 第 1 题（2 分）ABC 分层`` or ``## 六、客户评价报告（人工评分，10 分）``.
+#: A section's heading: ``### 第 1 题 ABC 分层（2 分）``, ``### 第 1 题（2 分）ABC 分层`` or
+#: ``## 八、客户评价报告（人工评分，10 分）``.
 _TITLE: Final = re.compile(
-    r"^#+\s*(?:第\s*\d+\s*题（[^）]*）\s*(?P<title>.+?)|[一二三四五六七八九十]+、\s*(?P<part>[^（(]+?)\s*(?:[（(].*)?)\s*$",
+    r"^#+\s*(?:第\s*\d+\s*题\s*(?P<title>.+?)|[一二三四五六七八九十]+、\s*(?P<part>[^（(]+?)\s*(?:[（(].*)?)\s*$",
     re.MULTILINE,
 )
+#: A parenthesised points note in a heading: ``（2 分）``, ``（人工评分，10 分）``.
+_POINTS_NOTE: Final = re.compile(r"[（(][^（）()]*\d\s*分[^（）()]*[）)]")
+#: A rubric criterion's heading in its task cell: ``#### 评分标准：结构（2 分）``.
+_CRITERION: Final = re.compile(r"^#+\s*评分标准[：:]\s*(?P<name>[^（(\n]+?)\s*(?:[（(].*)?$", re.MULTILINE)
 
 
 class ReportDataError(ReportError):
@@ -150,28 +155,37 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def question_titles(notebook: Path, questions: list[str] | None = None) -> dict[str, str]:
-    """Question id -> heading (``ABC 分层``) from an exam notebook's ``<question>-text`` cells.
+def _heading(source: str) -> str:
+    """The last question or part heading of a markdown cell, points notes removed ('' if none)."""
+    matches = list(_TITLE.finditer(source))
+    if not matches:
+        return ""
+    title = matches[-1]["title"] or matches[-1]["part"]
+    return str(_POINTS_NOTE.sub("", title)).strip()
 
-    A cell id may be a question id's prefix (``q13-text`` for ``q13_evaluation_report``); give
-    ``questions`` to map such cells to the full ids.
+
+def question_titles(notebook: Path, questions: list[str] | None = None) -> dict[str, str]:
+    """Grade id -> the heading of the section its cell sits in (``ABC 分层``), from an exam notebook.
+
+    Headings are read from markdown cells nbgrader does not track, so a trainee's answer never
+    names an item. A report criterion's task cell adds its criterion (``客户评价报告：结构``).
+    Give ``questions`` to keep only those ids.
     """
     import nbformat
 
-    found: dict[str, str] = {}
+    titles: dict[str, str] = {}
     if not notebook.is_file():
-        return found
+        return titles
+    section = ""
     for cell in nbformat.read(notebook, as_version=4).cells:
-        cell_id = str(cell.get("id", ""))
-        match = _TITLE.search(cell.source) if cell.cell_type == "markdown" else None
-        if cell_id.endswith("-text") and match:
-            found[cell_id.removesuffix("-text")] = match["title"] or match["part"]
-    titles = dict(found)
-    for question in questions or []:
-        prefix = next((key for key in found if question.startswith(f"{key}_")), None)
-        if question not in titles and prefix is not None:
-            titles[question] = found[prefix]
-    return titles
+        grade_id = str(cell.metadata.get("nbgrader", {}).get("grade_id", ""))
+        if not grade_id:
+            section = (_heading(cell.source) if cell.cell_type == "markdown" else "") or section
+            continue
+        if section and grade_id not in titles:
+            criterion = _CRITERION.search(cell.source) if cell.cell_type == "markdown" else None
+            titles[grade_id] = f"{section}：{criterion['name']}" if criterion else section
+    return titles if questions is None else {q: titles[q] for q in questions if q in titles}
 
 
 def question_grades(db_url: str, exam: str) -> tuple[dict[str, dict[str, float | None]], dict[str, dt.date]]:

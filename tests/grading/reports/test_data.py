@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from grading.exams import report_cells, source_notebook
 from grading.reports import data
 from grading.reports.data import CompetencyScore, DecisionRecord, QuestionResult, TraineeResult, gather
 from grading.scheme import load_scheme
@@ -72,6 +73,17 @@ def test_gather_reads_scores_titles_and_strata_but_no_answers(graded: GradedCoho
     assert t01.decision.name == "王芳" and t01.decision.org_unit == "杭州分行"
     assert results["t09"].questions[-1].outcome == "ungraded"
     assert "expected" not in t01.to_json() and "answer" not in t01.to_json()
+
+
+@pytest.mark.parametrize("exam", ["assoc", "senior"])
+def test_every_blueprint_item_has_its_title_from_the_exam_notebook(exam: str) -> None:
+    questions = [item.question for item in load_scheme().level_for_exam(exam).blueprint]
+    titles = data.question_titles(source_notebook(exam), questions)
+    assert list(titles) == questions and all(titles.values()), titles
+    answer, criteria = report_cells(exam)
+    assert titles[criteria[0]] == "客户评价报告：结构" and titles[criteria[-1]] == "客户评价报告：权限"
+    assert not any("分）" in title or "评分标准" in title for title in titles.values())
+    assert answer not in titles  # a zero-point cell, not a blueprint item
 
 
 def test_revocation_list_holds_revoked_and_withdrawn_certificates() -> None:
