@@ -5,9 +5,9 @@ answers with a skill-dependent probability, otherwise each question's typical mi
 evaluation report of matching quality), then releases, collects, grades, scores the reports
 with a stand-in, certifies and reports.
 
-The report stand-in (`standin_report_score`) exists for the demo only: it counts the rubric's
-visible features (sections, figures cited, needs named, risks, "建议" with the approving
-department) so that the demo can finish without a human. Real certification grades the report
+The report stand-in (`standin_criterion_scores`) exists for the demo only: it scores each
+rubric criterion by its visible features (sections, figures cited, needs named, risks with a
+measure, "建议" with the approving department) so that the demo can finish without a human. Real certification grades the report
 by hand in nbgrader's formgrader.
 """
 
@@ -85,16 +85,28 @@ def simulated_report(client_id: str, skill: float, rng: random.Random, bank_dir:
     return "\n\n".join(f"**{s}**：{parts[s]}" for s in kept)
 
 
-def standin_report_score(text: str) -> float:
-    """Demo-only stand-in for a human grader: the rubric's visible features, out of 10."""
-    score = 2.0 * sum(s in text for s in SECTIONS) / len(SECTIONS)
+def standin_criterion_scores(text: str) -> dict[str, float]:
+    """Demo-only stand-in for a human grader: each rubric criterion's score (0, 1 or 2).
+
+    Scored by the criterion's visible features; keyed by the criterion ids of
+    ``casebank/rubrics/evaluation_report.toml``.
+    """
+    sections = sum(s in text for s in SECTIONS)
     figures = len(re.findall(r"\d+(?:\.\d+)?", text))
-    score += min(3.0, figures)
-    score += 2.0 if ("明示" in text and "潜在" in text) else 0.0
-    score += 1.0 if "风险" in text else 0.0
     oversteps = any(word in text for word in ("保证", "一定获批", "承诺贷款"))
-    score += 2.0 if ("建议" in text and ("审批" in text or "决策" in text) and not oversteps) else 0.0
-    return round(min(score, 10.0), 1)
+    decider = "建议" in text and ("审批" in text or "决策" in text)
+    return {
+        "structure": 2.0 if sections == len(SECTIONS) else 1.0 if sections >= len(SECTIONS) - 2 else 0.0,
+        "evidence": 2.0 if figures >= 3 else 1.0 if figures else 0.0,
+        "needs": float(("明示" in text) + ("潜在" in text)),
+        "risk": 0.0 if "风险" not in text else 2.0 if ("关注" in text or "措施" in text) else 1.0,
+        "authority": 0.0 if oversteps else 2.0 if decider else 1.0,
+    }
+
+
+def standin_report_score(text: str) -> float:
+    """The stand-in's whole report score: the sum over the rubric's criteria (out of 10)."""
+    return sum(standin_criterion_scores(text).values())
 
 
 @dataclass
@@ -179,8 +191,9 @@ def run_demo(
 
 def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -> dict[str, str]:
     """Write one simulated submission per trainee, collect them; return each one's report text."""
-    from grading.exams import variant_for
+    from grading.exams import report_cells, variant_for
 
+    answer_cell, _ = report_cells(DEMO_EXAM)
     source = nbformat.read(course.source(DEMO_EXAM) / f"{DEMO_EXAM}.ipynb", as_version=4)
     skills = {t: rng.uniform(0.35, 0.98) for t in ids}
     reports: dict[str, str] = {}
@@ -190,7 +203,7 @@ def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -
         needs = variant_for(DEMO_EXAM, trainee, *pool).roles["needs"]
         report = simulated_report(needs, skills[trainee], rng, pool[0])
         for cell in nb.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == "q13_evaluation_report":
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == answer_cell:
                 cell.source = report
         reports[trainee] = report
         (inbox / trainee / DEMO_EXAM).mkdir(parents=True)
@@ -201,13 +214,15 @@ def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -
 
 
 def _score_reports(course: Course, reports: dict[str, str], graded: set[str]) -> None:
-    """Enter the stand-in's score of each graded trainee's report as its manual grade."""
+    """Enter the stand-in's score of each criterion of each graded trainee's report as its manual grade."""
     level = load_scheme().level_for_exam(DEMO_EXAM)
-    manual = next(item for item in level.blueprint if item.manual)
+    criteria = [item for item in level.blueprint if item.manual and item.criterion]
     with gradebook(course.db_url) as gb:
         for trainee, text in reports.items():
             if trainee in graded:
-                grade = gb.find_grade(manual.question, DEMO_EXAM, DEMO_EXAM, trainee)
-                grade.manual_score = standin_report_score(text)
-                grade.needs_manual_grade = False
+                scores = standin_criterion_scores(text)
+                for item in criteria:
+                    grade = gb.find_grade(item.question, DEMO_EXAM, DEMO_EXAM, trainee)
+                    grade.manual_score = scores[str(item.criterion)]
+                    grade.needs_manual_grade = False
         gb.db.commit()

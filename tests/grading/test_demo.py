@@ -23,3 +23,15 @@ def test_report_quality_follows_skill_on_average() -> None:
     strong = sum(standin_report_score(simulated_report("C0026", 0.95, rng)) for _ in range(20))
     weak = sum(standin_report_score(simulated_report("C0026", 0.4, rng)) for _ in range(20))
     assert strong > weak
+
+
+def test_the_stand_in_scores_every_rubric_criterion_within_its_points() -> None:
+    from grading.demo import standin_criterion_scores
+    from grading.scheme import load_scheme
+
+    rubric = load_scheme().rubric("evaluation_report")
+    rng = random.Random(3)
+    for skill in (0.2, 0.6, 1.0):
+        scores = standin_criterion_scores(simulated_report("C0026", skill, rng))
+        assert list(scores) == [c.id for c in rubric.criteria]
+        assert all(0 <= scores[c.id] <= c.points for c in rubric.criteria), scores
