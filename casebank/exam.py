@@ -37,6 +37,7 @@ import pandas as pd
 
 from casebank.errors import CmAcademyError
 from casebank.load import CaseBank, load_bank
+from casebank.progress import record_exam_started
 
 ANSWER_MIME: Final = "application/vnd.cmacademy.answer+json"
 ENV_VARIANT: Final = "CMACADEMY_VARIANT"
@@ -209,8 +210,15 @@ class ExamSession:
 
     @classmethod
     def start(cls, exam: str, bank_dir: Path | str | None = None) -> ExamSession:
-        """Open the exam for the trainee this kernel runs for."""
+        """Open the exam for the trainee this kernel runs for.
+
+        While the trainee works (not while grading), opening the exam is recorded in their
+        progress file: the first such event after their previous sitting is the sitting's start,
+        against which `certify` measures the level's time limit.
+        """
         variant, facts = resolve_variant(exam)
+        if not os.environ.get(ENV_VARIANT):
+            record_exam_started(exam)
         bank = load_bank(bank_dir or facts, validate=False)
         if bank.version != variant.bank_version:
             raise ExamSessionError(

@@ -86,3 +86,19 @@ def test_the_handout_shows_the_trainees_forms_without_keys(
     assert "- **2**. 增设独立的客户经理岗位" in item._repr_markdown_()
     with pytest.raises(ExamSessionError, match="no fixed-text item 'q99'"):
         ExamSession.start("assoc").item("q99")
+
+
+def test_opening_the_exam_records_the_sittings_start_but_grading_does_not(
+    handout_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    progress = tmp_path / "progress-home"
+    monkeypatch.setenv("CMACADEMY_HOME", str(progress))
+    monkeypatch.delenv("CMACADEMY_VARIANT", raising=False)
+    monkeypatch.setenv("HOME", str(handout_home))
+    monkeypatch.setenv("JUPYTERHUB_USER", "t1")
+    session = ExamSession.start("assoc")
+    lines = (progress / "progress.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [(e["event"], e["exam"]) for e in map(json.loads, lines)] == [("exam_started", "assoc")]
+    monkeypatch.setenv("CMACADEMY_VARIANT", session.variant.to_json())
+    ExamSession.start("assoc", bank_dir=handout_home / ".cmacademy/exams/assoc/bank")
+    assert len((progress / "progress.jsonl").read_text(encoding="utf-8").splitlines()) == 1
