@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import sqlite3
-from itertools import product
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,13 @@ import pytest
 from grading.certification.certify import certify, revoke
 from grading.pipeline.course import Course
 from grading.pipeline.gradebook import gradebook
-from grading.pipeline.marking import criteria
 from grading.pipeline.records import AuditEntry, Decision, open_engine, session
 from grading.reports.build import generate_reports
 from grading.reports.errors import ReportError
-from grading.scheme import load_scheme
 from grading.status import DecisionStatus
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, Cohort
+from tests.grading.report_marks import mark_report
 
 pytestmark = pytest.mark.slow
 DAY = dt.date(2026, 11, 26)
@@ -33,9 +31,8 @@ def decided(cohort: Cohort, tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(cohort.course.root, root)
     course = Course.open(root)
     with gradebook(course.db_url) as gb:
-        for trainee, criterion in product(("good", "blank"), criteria(load_scheme().level_for_exam(EXAM))):
-            grade = gb.find_grade(criterion.question, EXAM, EXAM, trainee)
-            grade.manual_score, grade.needs_manual_grade = 0.9 * criterion.points, False  # 9 of 10
+        for trainee in ("good", "blank"):
+            mark_report(gb, EXAM, trainee, 0.9)  # every criterion at 9 of 10
         gb.db.commit()
     certify(course, EXAM, today=DAY)
     return root

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from itertools import product
 
 import pytest
 from sqlalchemy import text
@@ -20,26 +19,22 @@ from grading.scheme import load_scheme
 from grading.status import DecisionStatus
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, Cohort
+from tests.grading.report_marks import mark_report, report_scores
 
 LEVEL = load_scheme().level_for_exam(EXAM)
-
-
-REPORT_POINTS = sum(i.points for i in LEVEL.blueprint if i.manual)
 
 
 def grades(auto: float, manual: float | None) -> dict[str, tuple[float | None, bool]]:
     """Every autograded question at share ``auto`` of its points, the report at ``manual`` of 10.
 
-    The report's points are spread over its criteria (one cell, or one per rubric criterion).
+    Every report criterion scores the same share of its points (None: none graded yet).
     """
-    out: dict[str, tuple[float | None, bool]] = {}
-    for item in LEVEL.blueprint:
-        if item.manual:
-            score = None if manual is None else manual / 10 * item.points
-            out[item.question] = (score, manual is None)
-        else:
-            out[item.question] = (item.points * auto, False)
-    return out
+    out: dict[str, tuple[float | None, bool]] = {
+        i.question: (i.points * auto, False) for i in LEVEL.blueprint if not i.manual
+    }
+    if manual is None:
+        return out | {q: (None, True) for q in report_scores(EXAM, 0.0)}
+    return out | {q: (score, False) for q, score in report_scores(EXAM, manual / 10).items()}
 
 
 def test_waiting_for_manual_grading_is_pending_not_failed() -> None:
@@ -78,10 +73,8 @@ def test_certify_records_decisions_and_audits_changes(cohort: Cohort, cli: Cli) 
     assert decisions["crash"] == DecisionStatus.PENDING
 
     with gradebook(cohort.course.db_url) as gb:
-        for trainee, criterion in product(("good", "blank"), (i for i in LEVEL.blueprint if i.manual)):
-            grade = gb.find_grade(criterion.question, EXAM, EXAM, trainee)
-            grade.manual_score = 0.9 * criterion.points  # the report at 9 of 10
-            grade.needs_manual_grade = False  # what the formgrader does when a grader saves
+        for trainee in ("good", "blank"):
+            mark_report(gb, EXAM, trainee, 0.9)  # every criterion at 9 of 10
         gb.db.commit()
     results = {
         r.trainee: r

@@ -36,6 +36,7 @@ from grading.reports.build import generate_reports
 from grading.settings import Settings
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, answer_cell, write_roster
+from tests.grading.report_marks import mark_report
 
 TRAINEES = ["d1", "d2", "d3", "d4"]
 #: Imports the assessor package: blocked in the sandbox, allowed with --unsafe-no-sandbox.
@@ -230,8 +231,7 @@ def test_reports_on_the_cluster_equal_the_local_ones(
     with gradebook(course.db_url) as gb:
         for trainee in graded.local:
             if trainee != CORRUPT:
-                gb.find_grade("q13_evaluation_report", EXAM, EXAM, trainee).manual_score = 7
-                gb.find_grade("q13_evaluation_report", EXAM, EXAM, trainee).needs_manual_grade = False
+                mark_report(gb, EXAM, trainee, 0.7)  # every criterion at 7 of 10
         gb.db.commit()
     certify(course, EXAM, today=AS_OF)
     key = tmp_path / "signing" / "ed25519.pem"
