@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from itertools import product
 from pathlib import Path
 
 import nbformat
@@ -22,11 +21,12 @@ from grading.pipeline.collect import collect
 from grading.pipeline.course import Course, init_course
 from grading.pipeline.grade import grade_exam
 from grading.pipeline.gradebook import gradebook
-from grading.pipeline.marking import criteria, list_marking, mark_first, mark_second
+from grading.pipeline.marking import list_marking, mark_first, mark_second
 from grading.pipeline.records import Decision, open_engine, session
 from grading.pipeline.release import release
 from grading.pipeline.roster import import_roster
 from grading.scheme import load_scheme
+from tests.grading.report_marks import mark_report
 
 EXAM = "assoc"
 AS_OF = dt.date(2026, 11, 26)
@@ -48,6 +48,9 @@ TRAINEES: tuple[tuple[str, str, str, float, float | None, int], ...] = (
 )
 ROUNDS = {1: dt.date(2024, 9, 1), 2: dt.date(2025, 1, 15), 3: dt.date(2026, 10, 1)}
 REVOKED = "t10"
+#: Trainees who leave every item of one competency blank: a high total that fails that
+#: competency's minimum (0 %), whatever the dice of their other answers.
+SKIPPED: dict[str, str] = {"t04": "information"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,18 @@ def second_marking(course: Course, trainees: list[str]) -> None:
             mark_second(course, EXAM, trainee, scores)
 
 
+def leave_blank(nb: nbformat.NotebookNode, blank: nbformat.NotebookNode, competency: str) -> None:
+    """Put the released stub back into the answer cells of every item of ``competency``."""
+    questions = {
+        i.question for i in load_scheme().level_for_exam(EXAM).blueprint if i.competency == competency
+    }
+    stubs = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in blank.cells}
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.removesuffix("_answer") in questions and grade_id.endswith("_answer"):
+            cell.source = stubs[grade_id]
+
+
 def build_cohort(root: Path) -> GradedCohort:
     """Build, grade and certify the cohort under ``root`` (about half a minute)."""
     course = init_course(root / "course")
@@ -80,23 +95,23 @@ def build_cohort(root: Path) -> GradedCohort:
     source = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)
     inbox = root / "inbox"
     rng = random.Random(7)
+    blank = nbformat.read(course.root / "release" / EXAM / f"{EXAM}.ipynb", as_version=4)
     for trainee, _, _, skill, _, _ in TRAINEES:
         folder = inbox / trainee / EXAM
         folder.mkdir(parents=True)
-        nbformat.write(simulated_submission(EXAM, trainee, skill, rng, source), folder / f"{EXAM}.ipynb")
+        nb = simulated_submission(EXAM, trainee, skill, rng, source)
+        if trainee in SKIPPED:
+            leave_blank(nb, blank, SKIPPED[trainee])
+        nbformat.write(nb, folder / f"{EXAM}.ipynb")
     collect(course, EXAM, inbox)
     grade_exam(course.but(workers=2), EXAM)
-    report = criteria(load_scheme().level_for_exam(EXAM))
     for round_no, day in sorted(ROUNDS.items()):
         marked = [
             (t, points) for t, _, _, _, points, rnd in TRAINEES if rnd == round_no and points is not None
         ]
         with gradebook(course.db_url) as gb:
-            for (trainee, points), criterion in product(marked, report):
-                grade = gb.find_grade(criterion.question, EXAM, EXAM, trainee)
-                # The report's points of 10, spread over its criteria.
-                grade.manual_score = points / 10 * criterion.points
-                grade.needs_manual_grade = False  # what the formgrader does on save
+            for trainee, points in marked:
+                mark_report(gb, EXAM, trainee, points / 10)  # the report's points of 10, per criterion
             gb.db.commit()
         second_marking(course, [t for t, _ in marked])
         certify(course, EXAM, today=day)

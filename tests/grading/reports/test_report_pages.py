@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from grading.exams import report_cells
 from grading.reports.cohort_sections import TOP_SIMILAR
 from grading.reports.render import find_chromium
 from tests.grading.reports.cohort_builder import EXAM
@@ -71,7 +72,8 @@ def _csv_rows(reported: Reported) -> int:
 
 def test_items_and_the_exam_are_shown_by_their_titles(reported: Reported) -> None:
     page = (reported.out / "reports" / f"cohort-{EXAM}.html").read_text(encoding="utf-8")
-    assert "客户评价报告（q13_evaluation_report）" in page and "ABC 分层（q1_abc_tiers）" in page
+    _, criteria = report_cells(EXAM)
+    assert f"客户评价报告：结构（{criteria[0]}）" in page and "ABC 分层（q1_abc_tiers）" in page
     assert "初级客户经理认证考试" in page and "<td>assoc</td>" not in page
     report = (reported.out / "reports" / EXAM / "t04.html").read_text(encoding="utf-8")
     assert "初级客户经理认证考试" in report and "<td>assoc</td>" not in report
