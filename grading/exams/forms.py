@@ -5,12 +5,12 @@ dispute to handle) has at least `MIN_FORMS` parallel forms in ``grading/exams/fo
 the same task on a different scenario, each with its text, options, key and the typical
 mistakes a trainee makes on it. A trainee's variant records which form of each item they got
 (drawn deterministically from the variant's seed); their handout carries that form's text and
-options only. ``exam.item("q9_org_model")`` shows it in the notebook.
+options only. ``exam.item("q11_org_model")`` shows it in the notebook.
 
 File layout::
 
     [[items]]
-    question = "q9_org_model"
+    question = "q11_org_model"
     kind = "text"                 # answer kind (casebank.selfcheck)
     scoring = "all"               # grading.exams.scoring
     [[items.forms]]
