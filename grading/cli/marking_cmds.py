@@ -29,7 +29,7 @@ CRITERION_OPTION = click.option(
     multiple=True,
     required=True,
     metavar="NAME=SCORE",
-    help="A criterion's score, e.g. evidence=2 or q20_report_evidence=2; once per criterion.",
+    help="A criterion's score, e.g. evidence=2 or q21_report_evidence=2; once per criterion.",
 )
 
 

@@ -83,7 +83,7 @@ def criteria(level: Level) -> list[BlueprintItem]:
 
 
 def resolve_criterion(level: Level, name: str) -> BlueprintItem:
-    """A criterion by grade id (``q20_report_evidence``) or by its name after the question (``evidence``).
+    """A criterion by grade id (``q21_report_evidence``) or by its name after the question (``evidence``).
 
     Raises:
         MarkingError: no such criterion, or the name fits several.
