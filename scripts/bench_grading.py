@@ -39,7 +39,7 @@ from grading.exams.simulate import simulated_submission
 from grading.pipeline.collect import collect
 from grading.pipeline.course import Course, init_course
 from grading.pipeline.gradebook import gradebook, run_nbgrader, tool_env
-from grading.pipeline.release import release
+from grading.pipeline.release import ReleaseError, release
 from grading.pipeline.roster import import_roster
 
 
@@ -52,6 +52,29 @@ def scores(course: Course, exam: str) -> dict[str, float]:
 RSS_POLL: Final = 0.2
 
 
+#: Courses drawn before giving up when each release refuses to leak an answer by coincidence.
+RELEASE_TRIES: Final = 5
+
+
+def _released_course(folder: Path, roster: Path, exam: str) -> Course:
+    """A course with the roster imported and ``exam`` released.
+
+    With hundreds of trainees, a number printed in the handout can equal some trainee's expected
+    answer by chance; the release then refuses (rightly), and a new course, with a new secret
+    pool, is drawn.
+    """
+    for attempt in range(1, RELEASE_TRIES + 1):
+        shutil.rmtree(folder, ignore_errors=True)
+        course = init_course(folder)
+        import_roster(course, roster)
+        try:
+            release(course, exam)
+            return course
+        except ReleaseError as exc:
+            print(f"course {attempt}: {str(exc).splitlines()[-1].strip()}; drawing a new course", flush=True)
+    sys.exit(f"no releasable course in {RELEASE_TRIES} tries")
+
+
 def prepare(
     root: Path, trainees: int, exam: str, seed: int, copies: tuple[str, ...] = ("cmacademy", "fresh")
 ) -> tuple[Course, Course, Course | None]:
@@ -61,9 +84,7 @@ def prepare(
     ]
     roster.write_text("\n".join(lines) + "\n", encoding="utf-8")
     # One course, copied: the copies share its exam pool and variants, so scores must be equal.
-    first = init_course(root / "nbgrader")
-    import_roster(first, roster)
-    release(first, exam)
+    first = _released_course(root / "nbgrader", roster, exam)
     courses = [first]
     for name in copies:
         shutil.copytree(first.root, root / name)
