@@ -51,6 +51,8 @@ REVOKED = "t10"
 #: Trainees who leave every item of one competency blank: a high total that fails that
 #: competency's minimum (0 %), whatever the dice of their other answers.
 SKIPPED: dict[str, str] = {"t04": "information"}
+#: The exam's points: what the register, dashboards and certificates give as the maximum.
+MAX_POINTS: float = sum(item.points for item in load_scheme().level_for_exam(EXAM).blueprint)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from grading.reports.render import find_chromium
-from tests.grading.reports.cohort_builder import AS_OF
+from tests.grading.reports.cohort_builder import AS_OF, MAX_POINTS
 from tests.grading.reports.conftest import Reported
 from tests.grading.reports.site_server import Walk, serve, walk_site
 
@@ -62,7 +62,12 @@ def test_served_alone_no_link_is_broken_and_no_console_error(browser: Any, site:
 def test_every_decision_with_its_reason_score_and_contact(dashboard: Any) -> None:
     assert dashboard.locator("#count").inner_text() == "显示 10 / 10 条"
     row = dashboard.locator("#register tbody tr", has_text="刘洋").inner_text()
-    assert "t04@bank.example" in row and "未通过" in row and "低于能力合格线 50%" in row and "/ 34" in row
+    assert (
+        "t04@bank.example" in row
+        and "未通过" in row
+        and "低于能力合格线 50%" in row
+        and f"/ {MAX_POINTS:g}" in row
+    )
     revoked = dashboard.locator("#register tbody tr", has_text="吴昊").inner_text()
     assert "已撤销" in revoked and "misconduct found on review" in revoked
     pending = dashboard.locator("#register tbody tr", has_text="周婷").inner_text()

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.grading.reports.cohort_builder import AS_OF
+from grading.scheme import load_scheme
+from tests.grading.reports.cohort_builder import AS_OF, EXAM, MAX_POINTS
 from tests.grading.reports.conftest import Reported
 
 pytestmark = pytest.mark.slow
 
+PASS_SHARE = load_scheme().level_for_exam(EXAM).overall_min
 STATUSES = {
     "t01": "已过期",
     "t02": "有效",
@@ -46,7 +48,7 @@ def test_csv_has_a_bom_and_a_row_per_decision(reported: Reported) -> None:
         "李强", "t02@bank.example", "杭州分行", "初级客户经理认证考试", "初级客户经理", "通过认证",
     ]  # fmt: skip
     assert (t02["发证日期"], t02["有效期至"]) == ("2025-01-15", "2027-01-15")
-    assert t02["满分"] == "34" and float(t02["得分"]) > 23
+    assert t02["满分"] == f"{MAX_POINTS:g}" and float(t02["得分"]) >= PASS_SHARE * MAX_POINTS
     t04 = by_id["t04"]
     assert "低于能力合格线" in t04["结论原因"] and t04["证书编号"] == t04["发证日期"] == ""
     t10 = by_id["t10"]
@@ -65,7 +67,7 @@ def test_xlsx_has_the_same_rows_with_date_and_number_cells(reported: Reported) -
     t03 = by_id["t03"]
     assert t03[HEADER.index("发证日期")] == dt.datetime(2026, 10, 1)
     assert t03[HEADER.index("证书编号")] == reported.cohort.decisions["t03"].certificate_id
-    assert isinstance(t03[HEADER.index("得分")], int | float) and t03[HEADER.index("满分")] == 34
+    assert isinstance(t03[HEADER.index("得分")], int | float) and t03[HEADER.index("满分")] == MAX_POINTS
 
 
 def test_json_lines_for_hr_systems(reported: Reported, tmp_path: Path) -> None:
