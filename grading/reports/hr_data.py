@@ -39,6 +39,21 @@ def level_name(scheme: Scheme, level: str, lang: str) -> str:
     return found.name_zh if lang == "zh" else found.name_en
 
 
+def grouped(titles: Sequence[str], joiner: str) -> list[str]:
+    """Item titles with one report's criteria as one item, other titles kept, in order.
+
+    ``客户评价报告：结构`` and ``客户评价报告：证据`` become ``客户评价报告（结构、证据）``.
+    """
+    groups: dict[str, list[str]] = {}
+    for title in titles:
+        head, _, criterion = title.partition("：")
+        groups.setdefault(head if criterion else title, []).append(criterion)
+    return [
+        f"{head}（{joiner.join(c for c in parts if c)}）" if any(parts) else head
+        for head, parts in groups.items()
+    ]
+
+
 def decision_reason(
     record: DecisionRecord, scheme: Scheme, msg: Messages, titles: dict[str, str] | None = None
 ) -> str:
@@ -59,8 +74,9 @@ def decision_reason(
     if record.status == DecisionStatus.PENDING:
         if record.why.startswith(WAITING_PREFIX):
             items = [q.strip() for q in record.why.removeprefix(WAITING_PREFIX).split(",")]
-            shown = [titles.get(q, q) if msg.lang == "zh" else q for q in items]
-            return t("reason.manual", items=t("reason.list_joiner").join(shown))
+            joiner = t("reason.list_joiner")
+            shown = grouped([titles.get(q, q) for q in items], joiner) if msg.lang == "zh" else items
+            return t("reason.manual", items=joiner.join(shown))
         return t("reason.attention", detail=record.why.removeprefix(ATTENTION_PREFIX) or "—")
     parts = []
     if record.share < level.overall_min - 1e-9:

@@ -71,7 +71,7 @@ def test_every_decision_with_its_reason_score_and_contact(dashboard: Any) -> Non
     revoked = dashboard.locator("#register tbody tr", has_text="吴昊").inner_text()
     assert "已撤销" in revoked and "misconduct found on review" in revoked
     pending = dashboard.locator("#register tbody tr", has_text="周婷").inner_text()
-    assert "待人工评分：客户评价报告" in pending
+    assert "待人工评分：客户评价报告（结构、证据、需求、风险、权限）" in pending  # one item, its criteria
 
 
 def test_counts_and_pass_rates_per_org_unit(dashboard: Any) -> None:
