@@ -33,7 +33,9 @@ CMACADEMY = str(Path(sys.prefix) / "bin" / "cmacademy")
 TRAINER = "cmahubtr"
 TRAINEES = ("cmahuba", "cmahubb")
 EXAM = "assoc"
-ANSWER = ("q9_org_model", 'answer_q9 = "2"')
+#: The question each trainee answers in the browser: a fixed-text item, whose right answer
+#: depends on the form the trainee drew (`answer_for`).
+QUESTION, ANSWER_NAME = "q11_org_model", "answer_q11"
 PROBE = """import json, os, importlib.util
 def tries(f):
     try:
@@ -244,6 +246,15 @@ def answer_index(course: Path, question: str) -> int:
     )
 
 
+def answer_for(hub: Hub, user: str) -> str:
+    """The code cell that hands in ``user``'s right answer to `QUESTION` (their form's key)."""
+    from grading.exams import expected_answers
+    from grading.pipeline.course import Course
+
+    dirs = Course.open(hub.course).settings.bank_dirs
+    return f"{ANSWER_NAME} = {expected_answers(EXAM, user, *dirs)[QUESTION].value!r}"
+
+
 def sit_exam(browser: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str, Any]]:
     """Fetch, open, answer one question and submit; return the portfolio shown and the probe's findings."""
     page = login(browser, hub, user)
@@ -281,13 +292,13 @@ def _sit_exam(page: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str
     found = page.get_by_text("PROBE{").first
     found.wait_for()
     findings = json.loads(str(found.inner_text()).split("PROBE", 1)[1])
-    index = answer_index(hub.course, ANSWER[0]) + 1  # the probe cell sits above it now
+    index = answer_index(hub.course, QUESTION) + 1  # the probe cell sits above it now
     page.keyboard.press("Escape")
     cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
     cell.scroll_into_view_if_needed()
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+a")
-    page.keyboard.insert_text(ANSWER[1])
+    page.keyboard.insert_text(answer_for(hub, user))
     page.keyboard.press("Escape")
     page.keyboard.press("Control+s")
     page.wait_for_timeout(1000)
@@ -339,4 +350,4 @@ def test_trainees_sit_the_exam_on_the_hub_and_get_feedback(hub: Hub, browser: An
     page.close()
     feedback = Path(f"/home/{TRAINEES[0]}/feedback/{EXAM}/{EXAM}.html")
     assert feedback.stat().st_uid == Path(f"/home/{TRAINEES[0]}").stat().st_uid
-    assert "q9_org_model: 答案正确" in feedback.read_text(encoding="utf-8")
+    assert f"{QUESTION}: 答案正确" in feedback.read_text(encoding="utf-8")
