@@ -25,7 +25,7 @@ from grading.pipeline.grade import grade_exam
 from grading.pipeline.gradebook import tool_env
 from grading.pipeline.submission import Outcome
 from grading.sandbox import launcher as sandbox
-from tests.grading.pipeline.conftest import EXAM, answer_cell, make_course, put
+from tests.grading.pipeline.conftest import EXAM, answer_cell, auto_points, make_course, put
 
 pytestmark = pytest.mark.slow
 SECRET = "cma-grader-secret-7f3a"
@@ -132,7 +132,7 @@ def autograded_text(run: HostileRun, trainee: str) -> str:
 
 def test_the_good_submission_is_graded_normally(hostile: HostileRun) -> None:
     assert hostile.outcomes["good"].status == "graded"
-    assert hostile.outcomes["good"].score == 24
+    assert hostile.outcomes["good"].score == auto_points(hostile.course)
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,9 @@ def test_keys_other_work_and_grader_environment_stay_invisible(hostile: HostileR
     assert truth_row not in autograded_text(hostile, "keyfile")
     pool_row = (pool_key(hostile.course.root) / "truth.csv").read_text(encoding="utf-8").splitlines()[1]
     assert pool_row not in autograded_text(hostile, "poolkey")
-    assert '"cells"' not in autograded_text(hostile, "spy").split("q1_abc_tiers-answer", 1)[1][:2000]
+    # The answer cell's outputs follow its metadata (cell ids are opaque, its grade id is not).
+    spied = autograded_text(hostile, "spy").split('"grade_id": "q1_abc_tiers_answer"', 1)[1]
+    assert '"cells"' not in spied[:2000]
     environ = autograded_text(hostile, "environ")
     assert SECRET not in environ
     assert "CMACADEMY_VARIANT" in environ
