@@ -53,6 +53,13 @@ ENV_KERNEL_HOST: Final = "CMACADEMY_KERNEL_HOST"
 #: Variables passed into the sandbox from the grader's environment; everything else is dropped.
 PASSED_ENV: Final = ("CMACADEMY_VARIANT", "CMACADEMY_TRAINEE", "LANG", "LC_ALL", "TZ")
 SYSTEM_DIRS: Final = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/etc")
+#: IPython's plain tracebacks for grading kernels: each frame's file, line and code, without the
+#: context lines and variable values of the default mode, which stack_data finds by parsing every
+#: source file in the traceback: 0.03-0.09 s per failing cell (1.4 s for the first pandas error of
+#: a process). A submission whose 19 answer cells each ended in a pandas KeyError took 2.05 s
+#: (2.32 s before the kernel host warmed the formatter) against 1.22 s with this. Scores do not
+#: depend on tracebacks.
+PLAIN_TRACEBACKS: Final = "--InteractiveShell.xmode=Plain"
 #: Name prefix of the private runtime directory the grader makes for each kernel.
 RUNTIME_PREFIX: Final = "cma-kernel-"
 INSTALL_HINT: Final = (
@@ -238,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     kernel = args.command[1:] if args.command[:1] == ["--"] else args.command
     if "-f" not in kernel or kernel.index("-f") == len(kernel) - 1:
         parser.error("the kernel command needs -f CONNECTION_FILE")
+    kernel = [*kernel, PLAIN_TRACEBACKS]
     limits = Limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.processes)
     if os.environ.get(ENV_SANDBOX) == SANDBOX_OFF:
         dataclasses.replace(limits, processes=4096).apply()

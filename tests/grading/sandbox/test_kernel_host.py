@@ -112,15 +112,17 @@ def test_a_forked_kernel_has_its_own_uid_process_tree_and_files(kernel: Kernel, 
     assert set(seen["tmp"]) <= allowed
 
 
-def test_a_forked_kernel_finds_tracebacks_warm(kernel: Kernel) -> None:
+def test_a_forked_kernel_finds_tracebacks_warm_and_plain(kernel: Kernel) -> None:
     # The host formatted tracebacks before forking: a trainee's first failing pandas cell does
     # not import IPython's formatter or read pandas' source again (about 1.4 s a kernel).
     seen = kernel.run(
         "import linecache, sys\n"
         "result = {'stack_data': 'stack_data' in sys.modules, "
-        "'frame': any(f.endswith('pandas/core/frame.py') for f in linecache.cache)}"
+        "'frame': any(f.endswith('pandas/core/frame.py') for f in linecache.cache), "
+        "'mode': get_ipython().InteractiveTB.mode}"
     )
-    assert seen == {"stack_data": True, "frame": True}
+    # Plain tracebacks (the launcher asks for them): no context lines parsed per failing cell.
+    assert seen == {"stack_data": True, "frame": True, "mode": "Plain"}
 
 
 def test_a_forked_kernel_sees_only_the_allowed_environment_and_no_assessor_side(kernel: Kernel) -> None:
