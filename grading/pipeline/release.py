@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from casebank.exam import HANDOUT_VARIANT
-from grading.exams import expected_answers
+from grading.exams import ASSIGNMENTS_DIR, expected_answers
 from grading.exams.assign import RECORDS_DIR
 from grading.keys import DEFAULT_KEY_DIR, KEY_MANIFEST, TRUTH_FILE
 from grading.pipeline.course import Course, CourseError
@@ -48,14 +48,38 @@ def distinctive_values(value: object, decimals: int) -> list[str]:
     return []
 
 
+def authored_text(source_dir: Path) -> str:
+    """The exam's authored public text: its source notebooks without solutions or hidden tests.
+
+    For the exams cm-academy ships (``assignments/``) this text is the same for every course and
+    was written before any course's pool was drawn, so an expected value found in it (an
+    instruction's example such as ``answer_q3 = 0.1234``) is a coincidence, not a leak. A
+    course's own edits to its source copy get no such allowance.
+    """
+    import nbformat
+
+    parts: list[str] = []
+    for path in sorted(source_dir.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                continue
+            text = str(cell.source)
+            start = text.find("### BEGIN HIDDEN TESTS")
+            parts.append(text if start < 0 else text[:start])
+    return "\n".join(parts)
+
+
 def leak_problems(course: Course, exam: str, release_dir: Path) -> list[str]:
     """What in a release would leak solutions, hidden tests or key values (empty when safe)."""
     problems: list[str] = []
     needles: dict[str, str] = {}
+    shipped = ASSIGNMENTS_DIR / exam
+    public = authored_text(shipped) if shipped.is_dir() else ""
     for trainee in course.trainees():
         for question, expected in expected_answers(exam, trainee, *course.settings.bank_dirs).items():
             for text in distinctive_values(expected.value, expected.decimals):
-                needles[text] = f"expected answer of {question} for trainee {trainee}"
+                if text not in public:
+                    needles[text] = f"expected answer of {question} for trainee {trainee}"
     key_dir = course.settings.key_dir or DEFAULT_KEY_DIR
     truth_lines = (key_dir / TRUTH_FILE).read_text(encoding="utf-8").splitlines()[1:]
     seed = str(json.loads((key_dir / KEY_MANIFEST).read_text(encoding="utf-8"))["seed"])

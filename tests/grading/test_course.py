@@ -74,3 +74,12 @@ def test_release_refuses_to_ship_a_leak(tmp_path: Path, leak: str) -> None:
     with pytest.raises(ReleaseError, match="refusing to release assoc"):
         release(course, "assoc")
     assert not (course.root / "release" / "assoc").exists()
+
+
+def test_an_example_value_of_the_shipped_instructions_is_not_a_leak() -> None:
+    from grading.exams import ASSIGNMENTS_DIR
+    from grading.pipeline.release import authored_text
+
+    public = authored_text(ASSIGNMENTS_DIR / "assoc")
+    assert "answer_q3 = 0.1234" in public
+    assert "BEGIN SOLUTION" not in public and "exam.submit(" not in public
