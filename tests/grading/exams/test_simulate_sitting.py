@@ -8,9 +8,6 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from grading.cli import main
-from grading.exams import EXAMS, exam_definition, exam_truth, variant_for
-from grading.exams.psychometrics import strata_index
 from grading.certification.sitting import (
     ItemModel,
     Simulation,
@@ -22,6 +19,9 @@ from grading.certification.sitting import (
     variant_key,
 )
 from grading.certification.sitting_decisions import decisions
+from grading.cli import main
+from grading.exams import EXAMS, exam_definition, exam_truth, variant_for
+from grading.exams.psychometrics import strata_index
 from grading.scheme import BlueprintItem, load_scheme
 
 TRAINEES = 60
