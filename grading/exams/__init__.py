@@ -27,6 +27,7 @@ import pandas as pd
 from casebank.errors import CmAcademyError
 from casebank.exam import Variant
 from casebank.load import CaseBank, load_bank
+from grading.casegen.pool import load_checked
 from grading.exams.assign import assign_variants, read_record, trainee_view, with_forms
 from grading.exams.scoring import Expected
 from grading.exams.variants import Blueprint, VariantError, draw_variant, stratum_sizes
@@ -85,8 +86,14 @@ def exam_definition(name: str) -> ExamDefinition:
 
 @cache
 def exam_bank(bank_dir: str | None) -> CaseBank:
-    """The validated case bank exams draw from (None: the shipped one), read once per process."""
-    return load_bank(bank_dir, validate=True)
+    """The validated case bank exams draw from (None: the shipped one), read once per process.
+
+    A course's exam pool is validated only when its facts differ from those its key
+    directory's stamp says passed validation (`grading.casegen.pool.load_checked`).
+    """
+    if bank_dir is None:
+        return load_bank(None, validate=True)
+    return load_checked(Path(bank_dir))
 
 
 def exam_truth(bank_dir: str | None, key_dir: str | None) -> tuple[CaseBank, pd.DataFrame]:

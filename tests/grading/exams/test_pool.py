@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from casebank.errors import BankValidationError
 from casebank.load import load_bank
-from grading.casegen.pool import ExamPool, generate_pool
+from casebank.manifest import sha256_file
+from grading.casegen.pool import STAMP_FILE, ExamPool, generate_pool, is_validated, load_checked
+from grading.exams import exam_bank
 from grading.pipeline.course import init_course
+from tests.grading.exams.conftest import TINY_POOL
 
 
 def mode(path: Path) -> int:
@@ -61,3 +65,56 @@ def test_course_init_again_keeps_the_pool(tmp_path: Path) -> None:
     again = init_course(tmp_path / "c")
     assert again.settings.bank_version == first.settings.bank_version
     assert again.settings.key_dir == first.settings.key_dir
+
+
+def _tamper(facts: Path, table: str, old: str, new: str, *, fix_checksum: bool) -> None:
+    """Edit one table of a pool's facts in place, optionally rewriting its manifest checksum too."""
+    path = facts / table
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if fix_checksum:
+        manifest = json.loads((facts / "manifest.json").read_text(encoding="utf-8"))
+        manifest["files"][table]["sha256"] = sha256_file(path)
+        (facts / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_generated_pool_is_validated_once_and_stamped(tmp_path: Path) -> None:
+    pool = generate_pool(tmp_path / "pool", TINY_POOL)
+    assert (pool.key / STAMP_FILE).is_file()
+    assert mode(pool.key / STAMP_FILE) == 0o600
+    assert not (pool.facts / STAMP_FILE).exists()  # nothing about it on the trainee side
+    assert is_validated(pool.facts)
+    assert load_checked(pool.facts).version == load_bank(pool.facts).version
+
+
+@pytest.mark.parametrize("fix_checksum", [False, True], ids=["table-edited", "table-and-manifest-edited"])
+def test_a_tampered_pool_is_validated_again_and_refused(tmp_path: Path, fix_checksum: bool) -> None:
+    pool = generate_pool(tmp_path / "pool", TINY_POOL)
+    header, first = (pool.facts / "clients.csv").read_text(encoding="utf-8").splitlines()[:2]
+    employees = header.split(",").index("employees")
+    value = first.split(",")[employees]
+    row = first.split(",")
+    row[employees] = "many"
+    _tamper(pool.facts, "clients.csv", first, ",".join(row), fix_checksum=fix_checksum)
+    assert value != "many" and not is_validated(pool.facts)
+    with pytest.raises(BankValidationError, match=r"clients\.csv"):
+        load_checked(pool.facts)
+    exam_bank.cache_clear()
+    with pytest.raises(BankValidationError):
+        exam_bank(str(pool.facts))
+    exam_bank.cache_clear()
+
+
+def test_a_pool_without_a_stamp_is_validated_and_stamped_on_load(tmp_path: Path) -> None:
+    pool = generate_pool(tmp_path / "pool", TINY_POOL)
+    (pool.key / STAMP_FILE).unlink()
+    assert not is_validated(pool.facts)
+    load_checked(pool.facts)
+    assert is_validated(pool.facts)
+    (pool.key / STAMP_FILE).write_text("{}", encoding="utf-8")  # a stamp of other facts
+    assert not is_validated(pool.facts)
+
+
+def test_a_bank_that_is_not_a_pool_is_never_taken_as_validated() -> None:
+    assert not is_validated(Path(load_bank().directory))
