@@ -176,6 +176,7 @@ def import_roster(course: Course, path: Path) -> list[RosterEntry]:
             s.merge(Trainee(id=e.id, name=e.name, email=e.email, org_unit=e.org_unit))
             audit(s, "roster_import", "", e.id, {"name": e.name, "org_unit": e.org_unit}, reason=str(path))
     engine.dispose()
+    trainees = course.trainees()  # the whole roster, earlier imports included
     for exam in course.exams():
-        course.write_variants(exam)
+        course.write_variants(exam, trainees)
     return entries
