@@ -9,7 +9,9 @@ terminal), notes when each line arrives, and prints for each run:
   ``phase_start``, until the first stage line);
 - ``max_log_gap_seconds=``: the longest silence of the log (the demo promises a line at least
   every 10 s);
-- ``demo_seconds=``: the whole command, which should stay within 30 s on 2 cores.
+- ``demo_seconds=``: the whole command, which should stay within 30 s on 2 cores;
+- ``load_before=`` / ``load_after=``: the machine's 1-minute load average around the run (other
+  work on the machine slows the demo; compare runs only at similar load).
 
 Every run is reported, not only the best.
 """
@@ -82,9 +84,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
         for run in range(1, args.runs + 1):
             out = args.keep if args.keep and run == args.runs else Path(tmp) / f"demo{run}"
+            load_before = os.getloadavg()[0]
             seconds, phases, gap, code = run_once(out, args.trainees, args.workers)
             print(
-                f"run={run} trainees={args.trainees} workers={args.workers} cpus={os.cpu_count()} exit={code}"
+                f"run={run} trainees={args.trainees} workers={args.workers} cpus={os.cpu_count()} exit={code} "
+                f"load_before={load_before:.2f} load_after={os.getloadavg()[0]:.2f}"
             )
             for name, spent in phases.items():
                 print(f"phase_{name}_seconds={spent:.1f}")
