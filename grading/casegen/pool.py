@@ -22,6 +22,7 @@ refused, again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -112,8 +113,20 @@ def _fingerprint(facts: Path) -> dict[str, Any] | None:
         return None
     return {
         "manifest_sha256": hashlib.sha256(manifest).hexdigest(),
-        "validator": f"{casebank.__version__}/{SCHEMA_VERSION}",
+        "validator": f"{casebank.__version__}/{SCHEMA_VERSION}/{_validator_digest()}",
     }
+
+
+@functools.cache
+def _validator_digest() -> str:
+    """A hash of the validation rules' code: a stamp made under other rules does not count."""
+    import casebank.validate
+    import casebank.validate_dates
+
+    digest = hashlib.sha256()
+    for module in (casebank.validate, casebank.validate_dates):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _files_match(facts: Path) -> bool:
