@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 PG_ROOTS = ("/usr/lib/postgresql",)
 
 
@@ -68,3 +71,12 @@ def postgres_server() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def new_database(server_url: str, name: str) -> str:
+    """A fresh database on the test's PostgreSQL server (a package-scoped server is shared)."""
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)

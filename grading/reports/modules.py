@@ -52,6 +52,8 @@ MODULES: Final = (
         "Credit basics, KYC/AML and consumer protection",
         "授信基础、反洗钱与消费者权益保护",
     ),
+    Module(12, "模拟考试_初级", "Mock exam: associate", "模拟考试：初级"),
+    Module(13, "模拟考试_中级", "Mock exam: senior", "模拟考试：中级"),
 )
 
 #: Scheme competency id -> numbers of the modules that teach it.

@@ -19,7 +19,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from distributed import Client
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from grading.certification.certify import certify
@@ -37,6 +36,7 @@ from grading.settings import Settings
 from tests.conftest import Cli
 from tests.grading.pipeline.conftest import EXAM, answer_cell, write_roster
 from tests.grading.report_marks import mark_report
+from tests.pg import new_database
 
 TRAINEES = ["d1", "d2", "d3", "d4"]
 #: Imports the assessor package: blocked in the sandbox, allowed with --unsafe-no-sandbox.
@@ -119,15 +119,6 @@ def task_workers(address: str, prefix: str) -> set[str]:
     """The workers that ran tasks whose keys start with ``prefix``."""
     with Client(address, timeout=30, set_as_default=False) as client:
         return {t["worker"] for t in client.get_task_stream() if str(t["key"]).startswith(prefix)}
-
-
-def new_database(server_url: str, name: str) -> str:
-    """A fresh database on the test's PostgreSQL server."""
-    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
 def write_inbox(inbox: Path, source: nbformat.NotebookNode) -> None:

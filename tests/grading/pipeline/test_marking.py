@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from grading.scheme import BlueprintItem, Level, Scheme
 from grading.status import DecisionStatus
 from tests.conftest import Cli
 from tests.grading.certification.scripts import EXAM, LEVEL, SCHEME, T0, bare_course, set_manual, write_script
+from tests.pg import new_database
 
 HUB_USER = "JUPYTERHUB_USER"
 #: A report of three criteria, as the exams mark it (one task cell per criterion).
@@ -56,7 +58,9 @@ def marks(structure: float, evidence: float, risk: float) -> dict[str, float]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def course(request: pytest.FixtureRequest, tmp_path: Path) -> Course:
-    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else ""
+    url = ""
+    if request.param == "postgresql":  # a database of its own: others in the package hold another blueprint
+        url = new_database(request.getfixturevalue("pg_url"), f"marking_{uuid.uuid4().hex[:12]}")
     return bare_course(tmp_path / "course", url)
 
 
