@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
@@ -26,29 +27,48 @@ from casebank.schema import MANIFEST_FILE, TABLES, Table
 CLIENT_COLUMN: Final = "client_id"
 
 
+@dataclass(frozen=True)
+class _ClientRows:
+    """A table's rows (jsonl: one field per row) and where each client's rows are, in file order."""
+
+    header: list[str]
+    rows: list[list[str]]
+    positions: dict[str, list[int]]
+
+    def about(self, clients: frozenset[str]) -> list[list[str]]:
+        """The rows about ``clients``, in the order of the file."""
+        found = sorted(i for client in clients for i in self.positions.get(client, ()))
+        return [self.rows[i] for i in found]
+
+
 @lru_cache(maxsize=32)
-def _client_rows(path: Path, bank_version: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """A table's header and (client id, row) pairs, read once per bank version (jsonl: one field)."""
+def _client_rows(path: Path, bank_version: str) -> _ClientRows:
+    """A table's rows indexed by client, read once per bank version (each handout then takes its own)."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".jsonl":
-        lines = [line for line in text.splitlines() if line]
-        return [], [(str(json.loads(line)[CLIENT_COLUMN]), [line]) for line in lines]
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    column = rows[0].index(CLIENT_COLUMN)
-    return rows[0], [(row[column], row) for row in rows[1:]]
+        rows = [[line] for line in text.splitlines() if line]
+        header, clients = [], [str(json.loads(row[0])[CLIENT_COLUMN]) for row in rows]
+    else:
+        header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+        column = header.index(CLIENT_COLUMN)
+        clients = [row[column] for row in rows]
+    positions: dict[str, list[int]] = {}
+    for i, client in enumerate(clients):
+        positions.setdefault(client, []).append(i)
+    return _ClientRows(header, rows, positions)
 
 
 def _subset_table(bank: CaseBank, table: Table, clients: frozenset[str]) -> tuple[str, int] | None:
     """The table's rows about ``clients`` and their count; None for a reference table (kept whole)."""
     if CLIENT_COLUMN not in table.column_names:
         return None
-    header, rows = _client_rows(bank.directory / table.file, bank.version)
-    kept = [row for client, row in rows if client in clients]
+    indexed = _client_rows(bank.directory / table.file, bank.version)
+    kept = indexed.about(clients)
     if table.jsonl:
         return "".join(row[0] + "\n" for row in kept), len(kept)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow(indexed.header)
     writer.writerows(kept)
     return out.getvalue(), len(kept)
 
