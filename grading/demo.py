@@ -166,7 +166,7 @@ def run_demo(
     out.mkdir(parents=True)
     rng = random.Random(seed)
     say("setting up the course")
-    course = init_course(out / "course")
+    course = init_course(out / "course", trainees=trainees)
     ids = _roster(out / "roster.csv", trainees, rng)
     import_roster(course, out / "roster.csv")
     release(course, DEMO_EXAM)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from casebank.errors import CmAcademyError
-from casebank.load import load_bank
 from casebank.manifest import dump_json
 from grading.casegen.pool import DEFAULT_POOL_CLIENTS, generate_pool, pool_dirs
 from grading.exams import (
@@ -51,6 +50,10 @@ POOL_MARGIN: Final = 1.3
 #: Pools are grown at most this often to fit a roster, and never beyond this many clients.
 POOL_GROWTHS: Final = 3
 MAX_POOL_CLIENTS: Final = 4000
+#: Clients a new pool gets per trainee when the roster's size is known at init: the senior exam's
+#: rarest stratum (clients with complaints) holds about 4.5 % of a large pool, so 40 per trainee
+#: gives it the POOL_MARGIN with room, and the pool is drawn once instead of grown at import.
+POOL_CLIENTS_PER_TRAINEE: Final = 40
 log = logging.getLogger(__name__)
 CODE_STUB: Final = "# 在这里写你的代码\nraise NotImplementedError()"
 TEXT_STUB: Final = "在这里写你的答案"
@@ -279,11 +282,21 @@ def _check_sources(assignments: Path) -> list[str]:
     return exams
 
 
-def _course_pool(root: Path, bank_dir: Path | None, key_dir: Path | None) -> tuple[Path, Path]:
+def pool_clients(trainees: int | None) -> int:
+    """Clients of a new course pool for a roster of ``trainees`` (None: not known yet)."""
+    if not trainees:
+        return DEFAULT_POOL_CLIENTS
+    return min(MAX_POOL_CLIENTS, max(DEFAULT_POOL_CLIENTS, trainees * POOL_CLIENTS_PER_TRAINEE))
+
+
+def _course_pool(
+    root: Path, bank_dir: Path | None, key_dir: Path | None, trainees: int | None = None
+) -> tuple[Path, Path]:
     """The (facts, key) directories a course draws its exams from.
 
     A given bank is used as it is; otherwise the course's own secret pool, generated on first
-    init and kept by later ones (trainees' variants were drawn from it).
+    init (sized for ``trainees`` when given) and kept by later ones (trainees' variants were
+    drawn from it).
 
     Raises:
         CourseError: only one of bank and key was given.
@@ -302,7 +315,7 @@ def _course_pool(root: Path, bank_dir: Path | None, key_dir: Path | None) -> tup
     os.chmod(private, PRIVATE_MODE)
     pool = pool_dirs(private / POOL_DIR)
     if not (pool.facts.is_dir() and pool.key.is_dir()):
-        pool = generate_pool(private / POOL_DIR, DEFAULT_POOL_CLIENTS)
+        pool = generate_pool(private / POOL_DIR, pool_clients(trainees))
     return pool.facts, pool.key
 
 
@@ -353,11 +366,13 @@ def init_course(
     bank_dir: Path | None = None,
     key_dir: Path | None = None,
     db_url: str | None = None,
+    trainees: int | None = None,
 ) -> Course:
     """Create an nbgrader course directory with every exam of ``assignments`` in ``source/``.
 
     Without ``bank_dir`` and ``key_dir`` the course gets its own exam pool, generated from a
-    secret seed. Re-running on an existing cm-academy course refreshes ``source/`` and the
+    secret seed; ``trainees``, the roster's expected size, sizes that pool so the roster's
+    import need not draw it again (a larger roster still grows it then). Re-running on an existing cm-academy course refreshes ``source/`` and the
     configuration; the exam pool, the gradebook and trainees' work are kept.
 
     Raises:
@@ -371,13 +386,13 @@ def init_course(
         )
     exams = _check_sources(assignments)
     root.mkdir(parents=True, exist_ok=True)
-    bank_path, key_path = _course_pool(root, bank_dir, key_dir)
+    bank_path, key_path = _course_pool(root, bank_dir, key_dir, trainees)
     settings = Settings(
         root=root,
         course_id=course_id,
         bank_dir=bank_path,
         key_dir=key_path,
-        bank_version=load_bank(bank_path).version,
+        bank_version=exam_bank(str(bank_path)).version,  # validated unless a stamped pool; read once
         gradebook_url=db_url or "",
         limits=limits or Limits(),
     )

@@ -67,6 +67,18 @@ def test_course_init_again_keeps_the_pool(tmp_path: Path) -> None:
     assert again.settings.key_dir == first.settings.key_dir
 
 
+def test_a_course_inited_for_a_known_roster_draws_its_pool_at_that_size_once(tmp_path: Path) -> None:
+    from grading.pipeline.course import DEFAULT_POOL_CLIENTS, MAX_POOL_CLIENTS, pool_clients
+
+    assert pool_clients(None) == pool_clients(1) == DEFAULT_POOL_CLIENTS
+    assert pool_clients(10**6) == MAX_POOL_CLIENTS
+    course = init_course(tmp_path / "c", trainees=8)
+    facts = course.settings.bank_dir
+    assert facts is not None
+    assert len(load_bank(facts, validate=False).clients) == pool_clients(8) > DEFAULT_POOL_CLIENTS
+    assert is_validated(facts)  # validated once when drawn; init read it without validating again
+
+
 def _tamper(facts: Path, table: str, old: str, new: str, *, fix_checksum: bool) -> None:
     """Edit one table of a pool's facts in place, optionally rewriting its manifest checksum too."""
     path = facts / table
