@@ -21,25 +21,17 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
-
-import nbformat
+from typing import TYPE_CHECKING, Any, Final
 
 from casebank.errors import CmAcademyError
-from casebank.exam import ENV_HUB_USER
-from grading.certification.certify import certify
-from grading.exams import exam_bank
-from grading.exams.simulate import simulated_submission
-from grading.pipeline.collect import collect
-from grading.pipeline.course import Course, init_course
-from grading.pipeline.grade import grade_exam
-from grading.pipeline.gradebook import gradebook
-from grading.pipeline.release import release
-from grading.pipeline.roster import import_roster
-from grading.pipeline.submission import Outcome
-from grading.scheme import load_scheme
 from grading.settings import DEFAULT_WORKERS
-from grading.status import DecisionStatus
+
+if TYPE_CHECKING:
+    from grading.pipeline.course import Course
+    from grading.pipeline.submission import Outcome
+
+# The pipeline, the exams and nbformat are imported by the stage that first needs them, so the
+# `cmacademy demo` command starts (and prints its first stage) before they are loaded.
 
 DEMO_EXAM: Final = "assoc"
 DEMO_SEED: Final = 20261127
@@ -56,6 +48,8 @@ class DemoError(CmAcademyError):
 
 
 def _client_facts(client_id: str, bank_dir: str | None = None) -> dict[str, Any]:
+    from grading.exams import exam_bank
+
     bank = exam_bank(bank_dir)
     client = bank.clients.set_index("client_id").loc[client_id]
     sales = bank.sales[bank.sales["client_id"] == client_id].sort_values("year")
@@ -166,10 +160,7 @@ def run_demo(
     out.mkdir(parents=True)
     rng = random.Random(seed)
     say("setting up the course")
-    course = init_course(out / "course", trainees=trainees)
-    ids = _roster(out / "roster.csv", trainees, rng)
-    import_roster(course, out / "roster.csv")
-    release(course, DEMO_EXAM)
+    course, ids = _set_up(out, trainees, rng)
 
     say(f"simulating {trainees} trainees")
     reports = _simulate(course, out / "inbox", ids, rng)
@@ -177,19 +168,47 @@ def run_demo(
     say("grading (sandboxed, in parallel)")
     result = DemoResult(out, course)
     tick = progress or (lambda _done, _total: None)
-    result.outcomes = grade_exam(course.but(workers=workers), DEMO_EXAM, on_done=lambda _o, d, t: tick(d, t))
+    result.outcomes = _grade(course.but(workers=workers), lambda done, total: tick(done, total))
 
     say("scoring the reports with the demo stand-in")
     _score_reports(course, reports, {o.trainee for o in result.outcomes if o.score is not None})
     _mark_band(course)
 
     say("certifying")
-    decisions = certify(course, DEMO_EXAM, today=today, reason="demo: reports scored by the stand-in")
-    result.decisions = {str(status): sum(d.status == status for d in decisions) for status in DecisionStatus}
+    result.decisions = _certify(course, today)
     if reporter is not None:
         say("writing reports, register, certificates, public site and HR dashboard")
         result.reports = reporter(course, DEMO_EXAM, out, lambda _r, d, t: tick(d, t))
     return result
+
+
+def _set_up(out: Path, trainees: int, rng: random.Random) -> tuple[Course, list[str]]:
+    """Create the course (its pool sized for the cohort), import the roster, release the exam."""
+    from grading.pipeline.course import init_course
+    from grading.pipeline.release import release
+    from grading.pipeline.roster import import_roster
+
+    course = init_course(out / "course", trainees=trainees)
+    ids = _roster(out / "roster.csv", trainees, rng)
+    import_roster(course, out / "roster.csv")
+    release(course, DEMO_EXAM)
+    return course, ids
+
+
+def _grade(course: Course, tick: Callable[[int, int], None]) -> list[Outcome]:
+    """Grade every submission of the demo exam."""
+    from grading.pipeline.grade import grade_exam
+
+    return grade_exam(course, DEMO_EXAM, on_done=lambda _outcome, done, total: tick(done, total))
+
+
+def _certify(course: Course, today: dt.date | None) -> dict[str, int]:
+    """Certify the cohort; how many decisions of each status."""
+    from grading.certification.certify import certify
+    from grading.status import DecisionStatus
+
+    decisions = certify(course, DEMO_EXAM, today=today, reason="demo: reports scored by the stand-in")
+    return {str(status): sum(d.status == status for d in decisions) for status in DecisionStatus}
 
 
 #: The demo's second stand-in marker: a hub identity of its own, so the audit trail shows two markers.
@@ -202,6 +221,7 @@ def _mark_band(course: Course) -> None:
     The stand-in confirms its own criterion scores as first marker; a second stand-in, logged in
     as another hub user, gives the same scores, so the marks stand. Both are in the audit trail.
     """
+    from casebank.exam import ENV_HUB_USER
     from grading.pipeline.marking import ROUND_FIRST, ROUND_SECOND, list_marking, mark_first, mark_second
 
     waiting = [m for m in list_marking(course, DEMO_EXAM) if m.state in (ROUND_FIRST, ROUND_SECOND)]
@@ -220,7 +240,11 @@ def _mark_band(course: Course) -> None:
 
 def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -> dict[str, str]:
     """Write one simulated submission per trainee, collect them; return each one's report text."""
+    import nbformat
+
     from grading.exams import report_cells, variant_for
+    from grading.exams.simulate import simulated_submission
+    from grading.pipeline.collect import collect
 
     answer_cell, _ = report_cells(DEMO_EXAM)
     source = nbformat.read(course.source(DEMO_EXAM) / f"{DEMO_EXAM}.ipynb", as_version=4)
@@ -244,6 +268,9 @@ def _simulate(course: Course, inbox: Path, ids: list[str], rng: random.Random) -
 
 def _score_reports(course: Course, reports: dict[str, str], graded: set[str]) -> None:
     """Enter the stand-in's score of each criterion of each graded trainee's report as its manual grade."""
+    from grading.pipeline.gradebook import gradebook
+    from grading.scheme import load_scheme
+
     level = load_scheme().level_for_exam(DEMO_EXAM)
     criteria = [item for item in level.blueprint if item.manual and item.criterion]
     with gradebook(course.db_url) as gb:

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import click
 
-from grading.certification.certify import reinstate, revoke
 from grading.cli.common import COURSE_OPTION, DB_OPTION, reports_errors, say, warn
-from grading.pipeline.audit import verify_trail
 from grading.pipeline.course import Course
-from grading.pipeline.records import AuditEntry, open_engine, session
 
 
 @click.group()
@@ -25,6 +22,9 @@ def audit() -> None:
 @reports_errors
 def audit_verify(course_dir: Path, db_url: str | None) -> None:
     """Check every audit entry and decision; exit 1 naming each edited, deleted or added one."""
+    from grading.pipeline.audit import verify_trail
+    from grading.pipeline.records import AuditEntry, open_engine, session
+
     course = Course.open(course_dir, db_url=db_url)
     engine = open_engine(course.db_url)
     try:
@@ -54,6 +54,8 @@ def certificate() -> None:
 @reports_errors
 def certificate_revoke(certificate_id: str, course_dir: Path, reason: str, db_url: str | None) -> None:
     """Revoke a certificate for good; the audit trail records who, when and why."""
+    from grading.certification.certify import revoke
+
     decision = revoke(Course.open(course_dir, db_url=db_url), certificate_id, reason)
     say(f"revoked {certificate_id} ({decision.trainee}, {decision.exam}); run `cmacademy report` to publish")
 
@@ -66,6 +68,8 @@ def certificate_revoke(certificate_id: str, course_dir: Path, reason: str, db_ur
 @reports_errors
 def certificate_reinstate(certificate_id: str, course_dir: Path, reason: str, db_url: str | None) -> None:
     """Undo a revocation made in error; explicit and audited (certify never does this)."""
+    from grading.certification.certify import reinstate
+
     decision = reinstate(Course.open(course_dir, db_url=db_url), certificate_id, reason)
     say(
         f"reinstated {certificate_id} ({decision.trainee}, {decision.exam}); run `cmacademy report` to publish"

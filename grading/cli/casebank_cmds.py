@@ -4,32 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
-from casebank.load import default_bank_dir, load_bank
-from casebank.summary import bank_summary
-from casebank.validate import validate_bank
-from grading.casegen import DEFAULT_CLIENTS, DEFAULT_SEED, generate_bank
-from grading.cli.common import console, reports_errors, say
-from grading.cli.tables import bank_tables
+from grading.casegen.bank import DEFAULT_CLIENTS, DEFAULT_SEED
+from grading.cli.common import reports_errors, say
+from grading.cli.tables import print_summary
+
+__all__ = ["casebank", "default_key_dir", "print_summary"]
 
 
 def default_key_dir(out: Path) -> Path:
     """Where `casebank generate` puts the assessor key when --key-out is not given."""
     return out.resolve().parent / f"{out.resolve().name}-key"
-
-
-def print_summary(summary: dict[str, Any]) -> None:
-    """Print the bank summary as tables."""
-    pools = ", ".join(f"{n} {pool}" for pool, n in summary["pools"].items())
-    say(
-        f"case bank {summary['bank_version']} (seed {summary['seed']}, as of {summary['as_of']}): "
-        f"{summary['clients']} clients ({pools})"
-    )
-    for table in bank_tables(summary):
-        console.print(table)
 
 
 @click.group()
@@ -48,6 +35,9 @@ def casebank() -> None:
 @reports_errors
 def casebank_info(as_json: bool, bank: Path | None) -> None:
     """Counts by industry, region, size and pool (no key data)."""
+    from casebank.load import load_bank
+    from casebank.summary import bank_summary
+
     summary = bank_summary(load_bank(bank))
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -74,6 +64,10 @@ def casebank_info(as_json: bool, bank: Path | None) -> None:
 @reports_errors
 def casebank_generate(seed: int, out: Path, key_out: Path | None, clients: int) -> None:
     """Generate a bank reproducibly from a seed (facts in OUT, key apart)."""
+    from casebank.load import load_bank
+    from casebank.summary import bank_summary
+    from grading.casegen import generate_bank
+
     key_dir = key_out or default_key_dir(out)
     generate_bank(out, key_dir, seed=seed, clients=clients)
     summary = bank_summary(load_bank(out))
@@ -86,6 +80,10 @@ def casebank_generate(seed: int, out: Path, key_out: Path | None, clients: int) 
 @reports_errors
 def casebank_validate(directory: Path | None) -> None:
     """Check a bank against its schema and manifest; exit 1 naming file, line and field."""
+    from casebank.load import default_bank_dir, load_bank
+    from casebank.summary import bank_summary
+    from casebank.validate import validate_bank
+
     path = directory or default_bank_dir()
     validate_bank(path)
     summary = bank_summary(load_bank(path, validate=False))

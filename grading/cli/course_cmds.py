@@ -9,10 +9,7 @@ from pathlib import Path
 import click
 
 from grading.cli.common import COURSE_OPTION, DB_OPTION, reports_errors, say, warn
-from grading.pipeline.collect import collect
 from grading.pipeline.course import Course, init_course
-from grading.pipeline.release import release
-from grading.pipeline.roster import import_roster
 from grading.settings import DEFAULT_COURSE_ID
 
 
@@ -59,6 +56,8 @@ def course_init(
 @reports_errors
 def release_exam(exam: str, course_dir: Path, due: datetime.datetime | None, db_url: str | None) -> None:
     """Generate the trainee version of EXAM; refuse if anything secret would ship."""
+    from grading.pipeline.release import release
+
     released = release(Course.open(course_dir, db_url=db_url), exam, due=due)
     say(f"released {exam} to {released} (checked: no solutions, hidden tests or key values)")
 
@@ -75,6 +74,8 @@ def roster() -> None:
 @reports_errors
 def roster_import(file: Path, course_dir: Path, db_url: str | None) -> None:
     """Import trainees (CSV: id,name,email,org_unit); a bad row imports nothing."""
+    from grading.pipeline.roster import import_roster
+
     entries = import_roster(Course.open(course_dir, db_url=db_url), file)
     units = sorted({e.org_unit for e in entries})
     say(f"imported {len(entries)} trainees from {len(units)} org units; exam variants refreshed")
@@ -97,6 +98,8 @@ def collect_exam(exam: str, source: Path, course_dir: Path, db_url: str | None) 
 
     One line per rejected trainee says why; the command exits 1 when any was rejected.
     """
+    from grading.pipeline.collect import collect
+
     report = collect(Course.open(course_dir, db_url=db_url), exam, source)
     say(
         f"collected {len(report.collected)} ({len(report.late)} late), unchanged {len(report.unchanged)}, "

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from grading.certification.certify import certify, record_appeal
 from grading.cli.common import (
     COURSE_OPTION,
     DATE_FORMATS,
@@ -25,8 +24,6 @@ from grading.cli.common import (
 from grading.cli.progress import Tracker
 from grading.cli.tables import decisions_table, grading_table
 from grading.pipeline.course import Course
-from grading.pipeline.feedback import generate_feedback
-from grading.pipeline.grade import grade_exam, summary_rows
 from grading.settings import DEFAULT_TIMEOUT
 from grading.status import DecisionStatus, GradingStatus
 
@@ -78,6 +75,8 @@ def grade_cmd(
     fresh_kernels: bool,
 ) -> None:
     """Autograde every collected, not-yet-graded submission of EXAM (resumable, sandboxed)."""
+    from grading.pipeline.grade import grade_exam, summary_rows
+
     course = Course.open(
         course_dir,
         workers=workers,
@@ -119,6 +118,8 @@ def certify_cmd(
     exam: str, course_dir: Path, db_url: str | None, today: datetime.datetime | None, reason: str
 ) -> None:
     """Apply the scheme: certified, failed or pending (waiting for manual grades)."""
+    from grading.certification.certify import certify
+
     course = Course.open(course_dir, db_url=db_url)
     results = certify(course, exam, today=today.date() if today else None, reason=reason)
     console.print(decisions_table(exam, results))
@@ -131,6 +132,8 @@ def certify_cmd(
 @reports_errors
 def feedback_cmd(exam: str, course_dir: Path) -> None:
     """Write trainees' feedback pages (no hidden tests, no expected values)."""
+    from grading.pipeline.feedback import generate_feedback
+
     pages = generate_feedback(Course.open(course_dir), exam)
     say(f"wrote {len(pages)} feedback pages under {Path(course_dir) / 'feedback'}")
 
@@ -144,5 +147,7 @@ def feedback_cmd(exam: str, course_dir: Path) -> None:
 @reports_errors
 def appeal_cmd(exam: str, trainee: str, course_dir: Path, reason: str, db_url: str | None) -> None:
     """Record an appeal; regrade in the formgrader, then run certify again."""
+    from grading.certification.certify import record_appeal
+
     record_appeal(Course.open(course_dir, db_url=db_url), exam, trainee, reason)
     say(f"appeal of {trainee} on {exam} recorded")

@@ -1,19 +1,13 @@
-"""``cmacademy report``, ``verify`` and ``demo``: what HR reads, and the whole main job."""
+"""``cmacademy report`` and ``verify``: what HR reads (``demo`` is in `grading.cli.demo_cmds`)."""
 
 from __future__ import annotations
 
 import datetime
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import click
 
-from casebank.load import default_bank_dir, load_bank
-from casebank.summary import bank_summary
-from casebank.validate import validate_bank
-from grading.cli.casebank_cmds import print_summary
 from grading.cli.common import (
     COURSE_OPTION,
     DATE_FORMATS,
@@ -26,11 +20,8 @@ from grading.cli.common import (
     workers_option,
 )
 from grading.cli.progress import Tracker
-from grading.demo import DEMO_TRAINEES
 from grading.pipeline.course import Course
 from grading.reports.messages import DEFAULT_LANGUAGE, LANGUAGES
-from grading.settings import DEFAULT_WORKERS
-from grading.status import GradingStatus
 
 
 @click.command("report")
@@ -212,63 +203,3 @@ def verify_cmd(
     for line in result.lines():
         say(line)
     sys.exit(result.exit_code)
-
-
-@click.command("demo")
-@click.option(
-    "--trainees",
-    type=click.IntRange(min=4),
-    default=DEMO_TRAINEES,
-    show_default=True,
-    help="Simulated cohort size.",
-)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("build/demo"),
-    show_default=True,
-    help="Output directory.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=DEFAULT_WORKERS,
-    show_default=True,
-    help="Parallel workers.",
-)
-@reports_errors
-def demo_cmd(trainees: int, out: Path, workers: int) -> None:
-    """Run the whole main job on a simulated cohort (course, grading, certification, reports)."""
-    from grading.demo import run_demo
-
-    shipped = load_bank()
-    validate_bank(default_bank_dir())
-    print_summary(bank_summary(shipped))
-    start = time.perf_counter()
-    with Tracker(err_console) as tracker:
-        result = run_demo(
-            out,
-            trainees,
-            workers=workers,
-            step=tracker.stage,
-            progress=tracker.advance,
-            reporter=_demo_reporter(),
-        )
-    graded = sum(o.status == GradingStatus.GRADED for o in result.outcomes)
-    say(f"graded {graded}/{len(result.outcomes)} submissions; decisions: {result.decisions}")
-    say(f"course and gradebook: {result.course.root}")
-    for name in ("reports", "public/index.html", "hr/index.html", "register.csv", "certificates"):
-        if (out / name).exists():
-            say(f"{name}: {out / name}")
-    if result.reports is not None:
-        say(
-            f"certificates and QR codes point at {result.reports.publish_url} (set with report --publish-url)"
-        )
-    say(f"demo finished in {time.perf_counter() - start:.0f} s")
-
-
-def _demo_reporter() -> Any:
-    """The report stage of the demo."""
-    from grading.reports.build import generate_reports
-
-    return lambda course, exam, out, on_done: generate_reports(course, exam, out, on_done=on_done)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
 
-from grading.certification.certify import Result
-from grading.pipeline.submission import Outcome
+from grading.cli.common import console, say
+
+if TYPE_CHECKING:
+    from grading.certification.certify import Result
+    from grading.pipeline.submission import Outcome
 
 RIGHT_ALIGNED = frozenset({"clients", "score", "seconds"})
 
@@ -55,3 +58,14 @@ def bank_tables(summary: dict[str, Any]) -> list[Table]:
     """The case bank's counts by industry, region and size."""
     names = {"industries": "industry", "regions": "region", "sizes": "size"}
     return [table(title, (column, "clients"), summary[title].items()) for title, column in names.items()]
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """Print a case bank's summary (`casebank.summary.bank_summary`) as tables."""
+    pools = ", ".join(f"{n} {pool}" for pool, n in summary["pools"].items())
+    say(
+        f"case bank {summary['bank_version']} (seed {summary['seed']}, as of {summary['as_of']}): "
+        f"{summary['clients']} clients ({pools})"
+    )
+    for table in bank_tables(summary):
+        console.print(table)

@@ -22,21 +22,12 @@ from typing import Any, Final
 
 from casebank.errors import CmAcademyError
 from casebank.manifest import dump_json
-from grading.casegen.pool import DEFAULT_POOL_CLIENTS, generate_pool, pool_dirs
-from grading.exams import (
-    ASSIGNMENTS_DIR,
-    EXAMS,
-    assign_for,
-    blueprint_problems,
-    exam_bank,
-    kernel_variant,
-    pool_capacity,
-)
-from grading.exams.assign import read_record
-from grading.exams.handout import write_handout
 from grading.pipeline.gradebook import gradebook, sqlite_path
 from grading.pipeline.nbhygiene import notebook_problems
 from grading.settings import DEFAULT_COURSE_ID, GRADEBOOK_FILE, Limits, Settings
+
+# The exams, the pool generator and the handout writer (pandas, the case generator) are imported
+# where they are used, so that opening a course (every command) does not import them.
 
 CONFIG_FILE: Final = "nbgrader_config.py"
 MARKER_FILE: Final = "cmacademy.json"
@@ -184,6 +175,8 @@ class Course:
 
     def owns_pool(self) -> bool:
         """Whether the course draws from its own generated exam pool (not a bank it was given)."""
+        from grading.casegen.pool import pool_dirs
+
         return self.settings.key_dir == pool_dirs(self.root / PRIVATE_DIR / POOL_DIR).key
 
     def write_variants(self, exam: str, trainees: list[str] | None = None) -> Path:
@@ -195,6 +188,9 @@ class Course:
         Returns:
             The handouts folder.
         """
+        from grading.exams import assign_for, exam_bank, kernel_variant
+        from grading.exams.handout import write_handout
+
         ids = self.trainees() if trainees is None else trainees
         if not ids:
             return self.handouts
@@ -211,6 +207,10 @@ class Course:
 
     def _fit_pool(self, trainees: int) -> None:
         """Grow the course's own pool until every role has room for ``trainees``, if still allowed."""
+        from grading.casegen.pool import generate_pool
+        from grading.exams import EXAMS, exam_bank, pool_capacity
+        from grading.exams.assign import read_record
+
         key_dir = self.settings.key_dir
         if not self.owns_pool() or key_dir is None or any(read_record(key_dir, e) for e in EXAMS):
             return
@@ -268,6 +268,8 @@ def _check_sources(assignments: Path) -> list[str]:
     Raises:
         CourseError: no exam folder, or an exam source notebook is not clean.
     """
+    from grading.exams import EXAMS, blueprint_problems
+
     exams = [e for e in EXAMS if (assignments / e).is_dir()]
     if not exams:
         raise CourseError(f"{assignments}: no exam folders ({', '.join(EXAMS)}) found.")
@@ -284,6 +286,8 @@ def _check_sources(assignments: Path) -> list[str]:
 
 def pool_clients(trainees: int | None) -> int:
     """Clients of a new course pool for a roster of ``trainees`` (None: not known yet)."""
+    from grading.casegen.pool import DEFAULT_POOL_CLIENTS
+
     if not trainees:
         return DEFAULT_POOL_CLIENTS
     return min(MAX_POOL_CLIENTS, max(DEFAULT_POOL_CLIENTS, trainees * POOL_CLIENTS_PER_TRAINEE))
@@ -301,6 +305,8 @@ def _course_pool(
     Raises:
         CourseError: only one of bank and key was given.
     """
+    from grading.casegen.pool import generate_pool, pool_dirs
+
     if bank_dir is not None and key_dir is not None:
         return bank_dir.resolve(), key_dir.resolve()
     if bank_dir is not None or key_dir is not None:
@@ -362,7 +368,7 @@ def init_course(
     *,
     limits: Limits | None = None,
     course_id: str = DEFAULT_COURSE_ID,
-    assignments: Path = ASSIGNMENTS_DIR,
+    assignments: Path | None = None,
     bank_dir: Path | None = None,
     key_dir: Path | None = None,
     db_url: str | None = None,
@@ -372,13 +378,27 @@ def init_course(
 
     Without ``bank_dir`` and ``key_dir`` the course gets its own exam pool, generated from a
     secret seed; ``trainees``, the roster's expected size, sizes that pool so the roster's
-    import need not draw it again (a larger roster still grows it then). Re-running on an existing cm-academy course refreshes ``source/`` and the
-    configuration; the exam pool, the gradebook and trainees' work are kept.
+    import need not draw it again (a larger roster still grows it then). Re-running on an
+    existing cm-academy course refreshes ``source/`` and the configuration; the exam pool, the
+    gradebook and trainees' work are kept.
+
+    Args:
+        directory: the course root.
+        limits: the grading kernel's resource limits.
+        course_id: nbgrader's course id.
+        assignments: the exams' sources (default: the exams cm-academy ships).
+        bank_dir: a bank to draw exams from, with ``key_dir`` (default: the course's own pool).
+        key_dir: that bank's assessor key.
+        db_url: the gradebook's URL (default: SQLite in the course root).
+        trainees: the roster's expected size, to draw the course's own pool at once.
 
     Raises:
         CourseError: the directory exists, is not empty and is not a cm-academy course; or an
             exam source notebook is not clean; or only one of bank and key was given.
     """
+    from grading.exams import ASSIGNMENTS_DIR, exam_bank
+
+    assignments = ASSIGNMENTS_DIR if assignments is None else assignments
     root = Path(directory).resolve()
     if root.exists() and any(root.iterdir()) and not (root / MARKER_FILE).is_file():
         raise CourseError(

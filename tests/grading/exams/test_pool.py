@@ -68,7 +68,8 @@ def test_course_init_again_keeps_the_pool(tmp_path: Path) -> None:
 
 
 def test_a_course_inited_for_a_known_roster_draws_its_pool_at_that_size_once(tmp_path: Path) -> None:
-    from grading.pipeline.course import DEFAULT_POOL_CLIENTS, MAX_POOL_CLIENTS, pool_clients
+    from grading.casegen.pool import DEFAULT_POOL_CLIENTS
+    from grading.pipeline.course import MAX_POOL_CLIENTS, pool_clients
 
     assert pool_clients(None) == pool_clients(1) == DEFAULT_POOL_CLIENTS
     assert pool_clients(10**6) == MAX_POOL_CLIENTS

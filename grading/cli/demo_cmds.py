@@ -1,0 +1,84 @@
+"""``cmacademy demo``: the whole main job on a simulated cohort.
+
+Only click, Rich and `grading.demo`'s constants are imported before the command runs; the bank
+check imports pandas, and the course, grading and reports import the rest as each stage starts.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from grading.cli.common import err_console, reports_errors, say
+from grading.demo import DEMO_TRAINEES
+from grading.settings import DEFAULT_WORKERS
+
+
+@click.command("demo")
+@click.option(
+    "--trainees",
+    type=click.IntRange(min=4),
+    default=DEMO_TRAINEES,
+    show_default=True,
+    help="Simulated cohort size.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("build/demo"),
+    show_default=True,
+    help="Output directory.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Parallel workers.",
+)
+@reports_errors
+def demo_cmd(trainees: int, out: Path, workers: int) -> None:
+    """Run the whole main job on a simulated cohort (course, grading, certification, reports)."""
+    from casebank.load import default_bank_dir, load_bank
+    from casebank.summary import bank_summary
+    from grading.cli.progress import Tracker
+    from grading.cli.tables import print_summary
+    from grading.demo import run_demo
+    from grading.status import GradingStatus
+
+    print_summary(bank_summary(load_bank(default_bank_dir(), validate=True)))
+    start = time.perf_counter()
+    with Tracker(err_console) as tracker:
+        result = run_demo(
+            out,
+            trainees,
+            workers=workers,
+            step=tracker.stage,
+            progress=tracker.advance,
+            reporter=_demo_reporter(),
+        )
+    graded = sum(o.status == GradingStatus.GRADED for o in result.outcomes)
+    say(f"graded {graded}/{len(result.outcomes)} submissions; decisions: {result.decisions}")
+    say(f"course and gradebook: {result.course.root}")
+    for name in ("reports", "public/index.html", "hr/index.html", "register.csv", "certificates"):
+        if (out / name).exists():
+            say(f"{name}: {out / name}")
+    if result.reports is not None:
+        say(
+            f"certificates and QR codes point at {result.reports.publish_url} (set with report --publish-url)"
+        )
+    say(f"demo finished in {time.perf_counter() - start:.0f} s")
+
+
+def _demo_reporter() -> Any:
+    """The report stage of the demo (its modules are imported when the stage starts)."""
+
+    def report(course: Any, exam: str, out: Path, on_done: Any) -> Any:
+        from grading.reports.build import generate_reports
+
+        return generate_reports(course, exam, out, on_done=on_done)
+
+    return report
