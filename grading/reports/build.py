@@ -282,10 +282,25 @@ def _check_render_workers(client: Client, scratch: Path, out: Path, jobs: list[R
 def _jobs(plan: _Plan, scratch: Path) -> list[RenderJob]:
     cohort, role, exam, out, msg, today = plan.cohort, plan.role, plan.exam, plan.out, plan.msg, plan.today
     chromium, engine = plan.chromium, plan.engine
-    jobs = []
     reports = out / REPORTS_DIR
     cohort_file = scratch / "cohort.json"
     cohort_file.write_text(cohort.to_json(), encoding="utf-8")
+    html = reports / f"cohort-{exam}.html"
+    # The cohort report goes first: it is the longest job (its statistics import SciPy), and
+    # started last it would leave the other workers idle at the end.
+    jobs = [
+        RenderJob(
+            COHORT_JOB,
+            str(COHORT_TEMPLATE),
+            {"cohort_file": str(cohort_file), "lang": msg.lang, "role": role},
+            str(html),
+            f"{msg.text('cohort.title')} · {exam}",
+            msg.lang,
+            str(html.with_suffix(".pdf")) if chromium else "",
+            chromium,
+            engine,
+        )
+    ]
     for result in cohort.trainees:
         d = result.decision
         data = scratch / f"{d.trainee}.json"
@@ -304,20 +319,6 @@ def _jobs(plan: _Plan, scratch: Path) -> list[RenderJob]:
                 engine,
             )
         )
-    html = reports / f"cohort-{exam}.html"
-    jobs.append(
-        RenderJob(
-            COHORT_JOB,
-            str(COHORT_TEMPLATE),
-            {"cohort_file": str(cohort_file), "lang": msg.lang, "role": role},
-            str(html),
-            f"{msg.text('cohort.title')} · {exam}",
-            msg.lang,
-            str(html.with_suffix(".pdf")) if chromium else "",
-            chromium,
-            engine,
-        )
-    )
     return jobs
 
 

@@ -27,8 +27,9 @@ from papermill.engines import Engine, papermill_engines
 from traitlets.config import Config
 
 from grading.reports.errors import RenderError
+from grading.reports.render import INPROCESS_ENGINE
 
-ENGINE_NAME: Final = "cmacademy-inprocess"
+ENGINE_NAME: Final = INPROCESS_ENGINE
 
 
 #: Outputs of the cell being run, in order of appearance (display calls and the trailing value).

@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 from typing import Any, Final
 
-from grading.reports import engine as inprocess
 from grading.reports.errors import RenderError, ReportError
 from grading.reports.messages import Messages
 
@@ -31,7 +30,9 @@ COHORT_TEMPLATE: Final = TEMPLATES_DIR / "cohort_report.ipynb"
 NBCONVERT_TEMPLATE: Final = "cmacademy"
 #: Cells with this tag document the template and never reach a report.
 REMOVE_TAG: Final = "remove-cell"
-ENGINES: Final = (inprocess.ENGINE_NAME, "nbclient")
+#: The papermill engine running templates in the worker's own process (`grading.reports.engine`).
+INPROCESS_ENGINE: Final = "cmacademy-inprocess"
+ENGINES: Final = (INPROCESS_ENGINE, "nbclient")
 CHROMIUM_NAMES: Final = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 ENV_CHROMIUM: Final = "CMACADEMY_CHROMIUM"
 PDF_TIMEOUT: Final = 90
@@ -69,7 +70,7 @@ PDF_HINT: Final = (
 )
 
 
-def execute(template: Path, parameters: dict[str, Any], engine: str = inprocess.ENGINE_NAME) -> Any:
+def execute(template: Path, parameters: dict[str, Any], engine: str = INPROCESS_ENGINE) -> Any:
     """Execute a template notebook with papermill and return the executed notebook.
 
     Raises:
@@ -77,6 +78,8 @@ def execute(template: Path, parameters: dict[str, Any], engine: str = inprocess.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from grading.reports import engine as inprocess  # IPython and papermill: only where reports run
 
     if engine not in ENGINES:
         raise RenderError(f"unknown report engine {engine!r}; engines: {', '.join(ENGINES)}.")
