@@ -16,11 +16,13 @@ own failure record; one failed job never stops the others).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import importlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -112,9 +114,10 @@ def _run_local(
             # ``boot`` is unpickled, so its module imported, before ``initializer``'s module.
             initargs=(boot, os.getpid(), initializer, initargs),
         ) as pool:
-            futures: dict[Future[R], tuple[J, tuple[Any, ...]]] = {
-                pool.submit(fn, *args): (job, args) for job, args in todo
-            }
+            with _main_script_not_rerun():  # the workers start at submit
+                futures: dict[Future[R], tuple[J, tuple[Any, ...]]] = {
+                    pool.submit(fn, *args): (job, args) for job, args in todo
+                }
             remaining = set(futures)
             while remaining:
                 finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
@@ -131,6 +134,29 @@ def _run_local(
                     except Exception as exc:  # the job's own error; the caller reports it
                         yield job, exc
         todo = broken
+
+
+@contextlib.contextmanager
+def _main_script_not_rerun() -> Iterator[None]:
+    """Workers spawned meanwhile do not run the parent's main script again.
+
+    A ``spawn`` child runs the parent's ``__main__`` file again (as ``__mp_main__``) when that
+    module has no import name, as with the ``cmacademy`` console script: every worker re-imported
+    the whole CLI, and nbformat's IRI grammar before ``preimport`` could stop it (about 2 s of
+    CPU each). Jobs and initializers are module-level functions of importable modules, so no
+    worker needs the script; without a ``__file__``, multiprocessing leaves ``__main__`` alone,
+    as for an interactive session.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 def die_with_parent(parent: int) -> None:

@@ -8,12 +8,10 @@ a batch on `grading.jobs` (a local pool or a Dask cluster).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -167,29 +165,6 @@ def _setup_dask_worker(scratch: str) -> None:
     _worker_init(scratch)
 
 
-@contextlib.contextmanager
-def main_script_not_rerun() -> Iterator[None]:
-    """Spawned workers skip re-running the parent's main script while this is open.
-
-    A ``spawn`` child runs the parent's ``__main__`` file again (as ``__mp_main__``) when that
-    module has no import name, as with the ``cmacademy`` console script: it re-imported the whole
-    CLI, and nbformat's IRI grammar before `grading.jobs.boot` could stop it, about 2 s of CPU
-    per worker. Report jobs and their initializer are module-level functions of
-    `grading.reports`, so the workers never need the script; without a ``__file__``
-    multiprocessing leaves ``__main__`` alone, as it does for an interactive session.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or path is None or getattr(main, "__spec__", None) is not None:
-        yield
-        return
-    del main.__file__
-    try:
-        yield
-    finally:
-        main.__file__ = path
-
-
 def run_render_jobs(
     jobs: list[RenderJob],
     workers: int,
@@ -216,17 +191,16 @@ def run_render_jobs(
         preimport=WORKER_BOOT,
     )
     try:
-        with main_script_not_rerun():
-            for job, result in runs:
-                if not isinstance(result, RenderResult):
-                    lost = isinstance(result, cluster.JobLost | WorkerDied)
-                    reason = "its worker was lost" if lost else "it failed"
-                    result = RenderResult(
-                        job.name, error=f"report not rendered, {reason}: {type(result).__name__}: {result}"
-                    )
-                results.append(result)
-                if on_done:
-                    on_done(result, len(results), len(jobs))
+        for job, result in runs:
+            if not isinstance(result, RenderResult):
+                lost = isinstance(result, cluster.JobLost | WorkerDied)
+                reason = "its worker was lost" if lost else "it failed"
+                result = RenderResult(
+                    job.name, error=f"report not rendered, {reason}: {type(result).__name__}: {result}"
+                )
+            results.append(result)
+            if on_done:
+                on_done(result, len(results), len(jobs))
     finally:
         runs.close()
         if client is not None:
