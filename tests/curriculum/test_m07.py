@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
+import pandas as pd
 import pytest
 
 from casebank import selfcheck
-from casebank.load import load_bank
+from casebank.load import CaseBank, load_bank
 from grading.keys import load_truth, truth_codes
 from grading.methods import needs
 from tests.conftest import ROOT
@@ -25,9 +27,15 @@ def test_rule_table_row_matches_the_reference(need: needs.Need) -> None:
     assert f"| {need.label_zh} | {need.product} | {need.rule_zh} |" in notebook_text()
 
 
+@cache
+def shipped_truth() -> pd.DataFrame:
+    """The shipped key, checked against the shipped bank's version (loaded once: a bank load
+    takes most of a second, and the completion tests ask for every drawable client)."""
+    return load_truth(bank_version=load_bank().version)
+
+
 def labels(client: str, column: str) -> list[str]:
-    truth = load_truth(bank_version=load_bank().version)
-    return [needs.NEEDS_BY_CODE[c].label_zh for c in truth_codes(truth, client, column)]
+    return [needs.NEEDS_BY_CODE[c].label_zh for c in truth_codes(shipped_truth(), client, column)]
 
 
 def test_worked_example_reads_the_notes_as_the_key_does() -> None:
@@ -49,8 +57,7 @@ def test_intended_completion_passes_for_every_client() -> None:
         assert result.correct, (client, result.message)
 
 
-def test_stated_needs_found_by_cues_only_are_a_named_slip() -> None:
-    bank = load_bank()
+def test_stated_needs_found_by_cues_only_are_a_named_slip(bank: CaseBank) -> None:
     cue_stated = needs.stated_needs(bank)
     missed = [
         c for c in selfcheck.drawable_clients("m07")
