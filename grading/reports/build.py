@@ -32,12 +32,15 @@ from grading.jobs import dask as cluster
 from grading.pipeline.course import Course
 from grading.pipeline.lock import exclusive
 from grading.reports import register
+from grading.reports.certificate_pdf import CERTIFICATE_FAILURE, certificate_pages
 from grading.reports.cohort_sections import similar_csv, similar_list_name
 from grading.reports.course_check import check_trail
 from grading.reports.data import CohortResults, gather
+from grading.reports.decisions import DecisionRecord, decision_records
 from grading.reports.errors import ReportError
-from grading.reports.layout import OLD_PORTAL_DIR, PUBLIC_DIR, REPORTS_DIR
+from grading.reports.layout import CERTIFICATES_DIR, OLD_PORTAL_DIR, PUBLIC_DIR, REPORTS_DIR
 from grading.reports.messages import DEFAULT_LANGUAGE, Messages
+from grading.reports.public_site import published
 from grading.reports.publish import Publishing, publish
 from grading.reports.render import (
     COHORT_TEMPLATE,
@@ -55,8 +58,10 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from distributed import Client
 
-#: Job name of the cohort report (a trainee id cannot start with "#").
+#: Job name of the cohort report, and the start of a printed certificate's (a trainee id
+#: cannot start with "#").
 COHORT_JOB: Final = "#cohort"
+CERTIFICATE_JOB: Final = "#certificate "
 OLD_PORTAL_NOTICE: Final = (
     "{path}: left by an earlier version, it lists failed staff and scores; delete it and never "
     "publish it. Publish {public} instead."
@@ -192,11 +197,13 @@ def _generate(
         summary.notices.append(PDF_HINT)
     if msg.lang == "zh" and _chinese_font_missing():
         summary.notices.append(FONT_HINT)
+    records = decision_records(course.db_url, level_of)
     plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
-    _render(course, plan, summary, on_done)
+    printed = _Certificates(records, scheme, publishing.base) if chromium else None
+    _render(course, plan, summary, on_done, printed)
     _write_similar_list(cohort, out / REPORTS_DIR)
-    done = publish(course, out, scheme, key, msg, today, publishing, chromium or "")
-    summary.certificates, summary.certificate_pdfs = done.certificates, done.certificate_pdfs
+    done = publish(course, out, scheme, key, msg, today, publishing, records)
+    summary.certificates = done.certificates
     summary.register_files, summary.status_list = done.register_files, done.status_list
     summary.public_index, summary.hr_index, summary.public_key = (
         done.public_index,
@@ -204,7 +211,6 @@ def _generate(
         done.public_key,
     )
     summary.publish_url = publishing.base
-    summary.failures.update(done.failures)
     if is_placeholder(publishing.base):
         summary.notices.append(PLACEHOLDER_NOTICE.format(url=publishing.base, public=out / PUBLIC_DIR))
     if (out / OLD_PORTAL_DIR).is_dir():
@@ -219,6 +225,16 @@ def _write_similar_list(cohort: CohortResults, folder: Path) -> None:
         write_text(path, similar_csv(cohort))
     else:
         path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class _Certificates:
+    """The certificates to print beside the reports."""
+
+    records: list[DecisionRecord]
+    scheme: Scheme
+    base: str
+    """The public site's base URL their QR codes point into."""
 
 
 @dataclass(frozen=True)
@@ -240,8 +256,9 @@ def _render(
     plan: _Plan,
     summary: ReportSummary,
     on_done: Callable[[RenderResult, int, int], None] | None,
+    printed: _Certificates | None = None,
 ) -> None:
-    """Render every report of the plan, on the local pool or the course's Dask cluster."""
+    """Render every report of the plan, and print ``printed``, on the local pool or the Dask cluster."""
     scheduler = course.settings.scheduler
     with ExitStack() as stack:
         client = None
@@ -253,7 +270,7 @@ def _render(
         scratch = Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="cmacademy-report-", dir=shared))
         )
-        jobs = _jobs(plan, scratch)
+        jobs = _jobs(plan, scratch) + (_certificate_jobs(plan, scratch, printed) if printed else [])
         if scheduler is not None:
             client = stack.enter_context(cluster.connect(scheduler))
             _check_render_workers(client, scratch, plan.out, jobs)
@@ -273,7 +290,8 @@ def _check_render_workers(client: Client, scratch: Path, out: Path, jobs: list[R
     marker = out / f".cmacademy-probe-{uuid.uuid4().hex}"
     marker.touch()
     try:
-        paths = [str(scratch / "cohort.json"), str(marker), *sorted({job.template for job in jobs})]
+        templates = sorted({job.template for job in jobs if job.template})
+        paths = [str(scratch / "cohort.json"), str(marker), *templates]
         cluster.check_workers(client, cluster.missing_paths, paths)
     finally:
         marker.unlink()
@@ -322,7 +340,35 @@ def _jobs(plan: _Plan, scratch: Path) -> list[RenderJob]:
     return jobs
 
 
+def _certificate_jobs(plan: _Plan, scratch: Path, printed: _Certificates) -> list[RenderJob]:
+    """A job printing each certificate's PDF that is not revoked (a revoked one's is removed)."""
+    pages = certificate_pages(
+        published(printed.records), plan.out / CERTIFICATES_DIR, plan.msg, printed.scheme, printed.base
+    )
+    return [
+        RenderJob(
+            f"{CERTIFICATE_JOB}{certificate_id}",
+            "",
+            {},
+            str(scratch / CERTIFICATES_DIR / f"{certificate_id}.html"),
+            "",
+            plan.msg.lang,
+            str(pdf),
+            plan.chromium,
+            page=page,
+        )
+        for certificate_id, page, pdf in pages
+    ]
+
+
 def _collect(summary: ReportSummary, results: list[RenderResult]) -> None:
+    certificates = [r for r in results if r.name.startswith(CERTIFICATE_JOB)]
+    for r in sorted(certificates, key=lambda r: r.name):
+        if r.error:
+            summary.failures[CERTIFICATE_FAILURE + r.name.removeprefix(CERTIFICATE_JOB)] = r.error
+        if r.pdf:
+            summary.certificate_pdfs.append(Path(r.pdf))
+    results = [r for r in results if not r.name.startswith(CERTIFICATE_JOB)]
     done = [r for r in results if r.html]
     for r in sorted(results, key=lambda r: r.name):
         if r.error:

@@ -6,8 +6,10 @@ as proof of something withdrawn. Expired ones keep theirs; the QR code says they
 The page (A4 landscape) names the holder, the level, the validity, the certificate id and the
 issuing body, in the report language, and carries a QR code (`segno`, error correction level M)
 holding the certificate's page on the public verification site, so that anyone holding the
-paper can check it is current. Printed by the same headless Chromium as the reports: one
-browser for all certificates, falling back to the one-shot command when it fails.
+paper can check it is current. `cmacademy report` prints them on its report workers, with the
+Chromium that prints the reports (`certificate_pages` says what to print);
+`write_certificate_pdfs` prints them here, with one browser for all and the one-shot command
+when it fails.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from grading.scheme import Scheme
 QR_SCALE: Final = 3
 QR_BORDER: Final = 4
 QR_ERROR_LEVEL: Final = "m"
+#: How a failed certificate PDF is named among a run's failures (before its id).
+CERTIFICATE_FAILURE: Final = "certificate "
 
 STYLE: Final = """
 @page { size: A4 landscape; margin: 0; }
@@ -79,10 +83,29 @@ def certificate_html(record: DecisionRecord, msg: Messages, scheme: Scheme, base
     )
 
 
+def certificate_pages(
+    records: Sequence[DecisionRecord], folder: Path, msg: Messages, scheme: Scheme, base: str
+) -> list[tuple[str, str, Path]]:
+    """What to print: (certificate id, its page, its PDF in ``folder``) per certificate not revoked.
+
+    The PDFs of revoked certificates left in ``folder`` by an earlier run are removed.
+    """
+    for record in records:
+        if record.revoked:
+            (folder / f"{record.certificate_id}.pdf").unlink(missing_ok=True)
+    return [
+        (str(r.certificate_id), certificate_html(r, msg, scheme, base), folder / f"{r.certificate_id}.pdf")
+        for r in records
+        if not r.revoked
+    ]
+
+
 def write_certificate_pdfs(
     records: Sequence[DecisionRecord], folder: Path, msg: Messages, scheme: Scheme, base: str, chromium: str
 ) -> tuple[list[Path], dict[str, str]]:
-    """Print ``folder/<id>.pdf`` for each certificate of ``records`` that is not revoked.
+    """Print ``folder/<id>.pdf`` for each certificate of ``records`` that is not revoked, here.
+
+    (`cmacademy report` prints them on its report workers instead, beside the reports.)
 
     Returns:
         (the PDFs written, certificate id -> why its PDF failed).
@@ -95,24 +118,20 @@ def write_certificate_pdfs(
 
     written: list[Path] = []
     failures: dict[str, str] = {}
-    for record in records:
-        if record.revoked:
-            (folder / f"{record.certificate_id}.pdf").unlink(missing_ok=True)
-    records = [r for r in records if not r.revoked]
+    pages = certificate_pages(records, folder, msg, scheme, base)
     with tempfile.TemporaryDirectory(prefix="cmacademy-certificates-") as scratch:
         printer = ChromiumPrinter(chromium, Path(scratch) / "profile")
         try:
-            for record in records:
-                html = Path(scratch) / f"{record.certificate_id}.html"
-                write_text(html, certificate_html(record, msg, scheme, base))
-                pdf = folder / f"{record.certificate_id}.pdf"
+            for certificate_id, page, pdf in pages:
+                html = Path(scratch) / f"{certificate_id}.html"
+                write_text(html, page)
                 try:
                     try:
                         written.append(printer.print_pdf(html, pdf))
                     except RenderError:
                         written.append(html_to_pdf(html, pdf, chromium, Path(scratch) / "one-shot"))
                 except RenderError as exc:
-                    failures[f"certificate {record.certificate_id}"] = str(exc)
+                    failures[f"{CERTIFICATE_FAILURE}{certificate_id}"] = str(exc)
         finally:
             printer.close()
     return written, failures

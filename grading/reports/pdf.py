@@ -45,7 +45,14 @@ class ChromiumPrinter:
         self._next_id = 0
         self._session = ""
 
-    def _start(self) -> None:
+    def launch(self) -> None:
+        """Start the browser without waiting for it (`print_pdf` then finds it booted or booting).
+
+        Raises:
+            RenderError: Chromium cannot be started.
+        """
+        if self._process is not None:
+            return
         to_browser, commands = os.pipe()  # we write `commands`; Chromium reads fd 3
         replies, from_browser = os.pipe()  # Chromium writes fd 4; we read `replies`
 
@@ -78,6 +85,9 @@ class ChromiumPrinter:
             os.close(to_browser)
             os.close(from_browser)
         self._write, self._read = commands, replies
+
+    def _attach(self) -> None:
+        """Open the tab pages are printed in (waiting for the browser to boot)."""
         target = self._call("Target.createTarget", {"url": "about:blank"}, timeout=STARTUP_TIMEOUT)
         attached = self._call(
             "Target.attachToTarget",
@@ -134,12 +144,14 @@ class ChromiumPrinter:
         """Print ``html`` to ``pdf`` (written whole: a temporary file, then renamed).
 
         Raises:
-            RenderError: Chromium failed; the browser is closed (the next call starts a new one).
+            RenderError: Chromium failed (or could not start); the browser is closed (the next call
+                starts a new one).
             ReportError: the PDF cannot be written (read-only or full folder); the browser stays.
         """
         try:
-            if self._process is None:
-                self._start()
+            self.launch()
+            if not self._session:
+                self._attach()
             self._pending.clear()
             navigated = self._call("Page.navigate", {"url": html.resolve().as_uri()}, session=True)
             if navigated.get("errorText"):

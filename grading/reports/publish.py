@@ -1,8 +1,8 @@
 """After the reports: certificates, the status list, the public site, the register and the HR dashboard.
 
 Everything here covers every decision of the course (all exams). The order matters: the
-certificates and the printed certificates exist before the HR dashboard copies them in, and
-the register before the dashboard links it.
+certificates exist before the HR dashboard copies them in (their PDFs are printed beside the
+reports, `grading.reports.build`), and the register before the dashboard links it.
 """
 
 from __future__ import annotations
@@ -14,12 +14,7 @@ from typing import TYPE_CHECKING
 
 from grading.reports import certificates, hr_site, public_site, register
 from grading.reports.data import question_titles
-from grading.reports.decisions import (
-    DecisionRecord,
-    decision_records,
-    issued_certificate_ids,
-    revoked_certificate_ids,
-)
+from grading.reports.decisions import DecisionRecord, issued_certificate_ids, revoked_certificate_ids
 from grading.reports.layout import CERTIFICATES_DIR, HR_DIR, PUBLIC_DIR, REPORTS_DIR
 from grading.reports.messages import Messages
 from grading.reports.status_list import STATUS_DIR, STATUS_FILE, status_list_url
@@ -47,14 +42,11 @@ class Published:
     """What `publish` wrote."""
 
     certificates: list[Path] = field(default_factory=list)
-    certificate_pdfs: list[Path] = field(default_factory=list)
     status_list: Path | None = None
     register_files: list[Path] = field(default_factory=list)
     public_index: Path | None = None
     public_key: Path | None = None
     hr_index: Path | None = None
-    failures: dict[str, str] = field(default_factory=dict)
-    """Printed certificate -> why it failed (the others were written)."""
 
 
 def _titles(course: Course, records: list[DecisionRecord], scheme: Scheme) -> dict[str, dict[str, str]]:
@@ -75,17 +67,17 @@ def publish(
     msg: Messages,
     today: dt.date,
     publishing: Publishing,
-    chromium: str,
+    records: list[DecisionRecord],
 ) -> Published:
-    """Write everything after the reports (see the module's docstring).
+    """Write everything after the reports and the printed certificates (see the module's docstring).
+
+    ``records`` are the course's decisions (`decisions.decision_records`).
 
     Raises:
         ReportError: a file cannot be written, or the records name a certificate the trail does not.
     """
     url = course.db_url
-    level_of = {lv.id: lv for lv in scheme.levels}
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    records = decision_records(url, level_of)
     issued = issued_certificate_ids(url)
     list_url = status_list_url(publishing.base)
     publication = certificates.Publication(publishing.base, list_url, {c: i for i, c in enumerate(issued)})
@@ -109,12 +101,6 @@ def publish(
         public, records, msg, scheme, publishing.base, today, key_facts
     )
     done.public_key = public / certificates.PUBLIC_KEY_FILE
-    if chromium:
-        from grading.reports.certificate_pdf import write_certificate_pdfs
-
-        done.certificate_pdfs, done.failures = write_certificate_pdfs(
-            public_site.published(records), out / CERTIFICATES_DIR, msg, scheme, publishing.base, chromium
-        )
     titles = _titles(course, records, scheme)
     rows = register.register_rows(records, scheme, msg, today, titles)
     done.register_files = register.write_register(rows, out, msg, publishing.formats)

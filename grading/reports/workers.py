@@ -33,9 +33,9 @@ class RenderJob:
     """One report for a worker to render."""
 
     name: str
-    """Trainee id, or `COHORT_JOB`."""
+    """Trainee id, `COHORT_JOB`, or a printed certificate's name."""
     template: str
-    """Template notebook path."""
+    """Template notebook path ('' for a `page`)."""
     parameters: dict[str, str]
     """Papermill parameters."""
     html: str
@@ -50,6 +50,8 @@ class RenderJob:
     """Chromium binary for the PDF."""
     engine: str = ""
     """Papermill engine name ('' for the in-process engine)."""
+    page: str = ""
+    """A finished HTML page (a certificate) to write to `html` and print, instead of a template."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,8 @@ class RenderResult:
     pdf_seconds: float = 0.0
 
 
-#: Runs after the worker's other exit handlers (its Chromium closes at priority 10).
+#: Exit handlers' order (higher first): a worker's Chromium is closed, then the worker leaves.
+CLOSE_PRIORITY: Final = 10
 FAST_EXIT_PRIORITY: Final = 0
 
 _renderers: dict[str, HtmlRenderer] = {}
@@ -74,19 +77,29 @@ _profile: list[Path] = []
 _printers: dict[str, ChromiumPrinter | None] = {}
 
 
-def _worker_init(scratch: str) -> None:
-    """Warm a worker: imports the report stack once; gives it its own Chromium profile folder."""
+def _worker_init(scratch: str, chromium: str = "") -> None:
+    """Warm a worker: imports the report stack once; gives it its own Chromium profile folder.
+
+    With ``chromium`` (PDFs wanted), the worker's browser starts now and boots while the
+    imports run, instead of when the first report is printed.
+    """
+    profile = Path(scratch) / f"chromium-{os.getpid()}"
+    profile.mkdir(parents=True, exist_ok=True)
+    _profile[:] = [profile]
+    if chromium:
+        printer = _printer(chromium)
+        if printer is not None:
+            try:
+                printer.launch()
+            except RenderError:  # said again, with the one-shot fallback, at the first PDF
+                _printers[chromium] = None
     import matplotlib
 
     matplotlib.use("Agg")
     import grading.reports.cohort_sections  # noqa: F401  (the templates' imports, paid once per worker)
 
-    profile = Path(scratch) / f"chromium-{os.getpid()}"
-    profile.mkdir(parents=True, exist_ok=True)
-    _profile[:] = [profile]
 
-
-def _local_worker_init(scratch: str) -> None:
+def _local_worker_init(scratch: str, chromium: str = "") -> None:
     """Warm a local pool's worker (`_worker_init`), and let it leave without tearing down.
 
     When the pool shuts down, a worker that has rendered reports spends about 0.5 s of CPU
@@ -95,7 +108,7 @@ def _local_worker_init(scratch: str) -> None:
     to flush, so after its other exit handlers (closing its Chromium) it ends with
     ``os._exit``. Only local workers do this: a Dask worker process outlives the run.
     """
-    _worker_init(scratch)
+    _worker_init(scratch, chromium)
     Finalize(None, os._exit, args=(0,), exitpriority=FAST_EXIT_PRIORITY)
 
 
@@ -103,12 +116,16 @@ def render_job(job: RenderJob) -> RenderResult:
     """Execute, convert and print one report (in a worker); errors are returned, not raised."""
     started = time.perf_counter()
     try:
-        nb = execute(Path(job.template), dict(job.parameters), *([job.engine] if job.engine else []))
-        executed = time.perf_counter()
-        renderer = _renderers.get(job.lang) or _renderers.setdefault(
-            job.lang, HtmlRenderer(Messages(job.lang))
-        )
-        write_text(Path(job.html), renderer.render(nb, job.title))
+        if job.page:
+            write_text(Path(job.html), job.page)
+            executed = time.perf_counter()
+        else:
+            nb = execute(Path(job.template), dict(job.parameters), *([job.engine] if job.engine else []))
+            executed = time.perf_counter()
+            renderer = _renderers.get(job.lang) or _renderers.setdefault(
+                job.lang, HtmlRenderer(Messages(job.lang))
+            )
+            write_text(Path(job.html), renderer.render(nb, job.title))
         converted = time.perf_counter()
     except ReportError as exc:
         return RenderResult(job.name, error=str(exc))
@@ -137,18 +154,29 @@ def print_pdf(html: Path, pdf: Path, chromium: str) -> Path:
         RenderError: the one-shot command failed too.
         ReportError: the PDF cannot be written (read-only or full folder).
     """
-    profile = _profile[0] if _profile else Path(tempfile.mkdtemp(prefix="cmacademy-chromium-"))
-    if chromium not in _printers:
-        started = ChromiumPrinter(chromium, profile / "pipe")
-        Finalize(started, started.close, exitpriority=10)
-        _printers[chromium] = started
-    printer = _printers[chromium]
+    printer = _printer(chromium)
     if printer is not None:
         try:
             return printer.print_pdf(html, pdf)
         except RenderError:
             _printers[chromium] = None
-    return html_to_pdf(html, pdf, chromium, profile / "oneshot")
+    return html_to_pdf(html, pdf, chromium, _profile_dir() / "oneshot")
+
+
+def _profile_dir() -> Path:
+    """This worker's Chromium profile folder (a new temporary one outside a warmed worker)."""
+    if not _profile:
+        _profile.append(Path(tempfile.mkdtemp(prefix="cmacademy-chromium-")))
+    return _profile[0]
+
+
+def _printer(chromium: str) -> ChromiumPrinter | None:
+    """This worker's running ``chromium`` (made on first use; None once printing through it failed)."""
+    if chromium not in _printers:
+        made = ChromiumPrinter(chromium, _profile_dir() / "pipe")
+        Finalize(made, made.close, exitpriority=CLOSE_PRIORITY)
+        _printers[chromium] = made
+    return _printers[chromium]
 
 
 def _close_printers() -> None:
@@ -159,10 +187,10 @@ def _close_printers() -> None:
     _printers.clear()
 
 
-def _setup_dask_worker(scratch: str) -> None:
+def _setup_dask_worker(scratch: str, chromium: str = "") -> None:
     """Warm a Dask worker for this run's scratch folder (its Chromium of an earlier run is closed)."""
     _close_printers()
-    _worker_init(scratch)
+    _worker_init(scratch, chromium)
 
 
 def run_render_jobs(
@@ -178,6 +206,7 @@ def run_render_jobs(
         The results, in the order they finished.
     """
     results: list[RenderResult] = []
+    chromium = next((job.chromium for job in jobs if job.pdf and job.chromium), "")
     runs = run_jobs(
         render_job,
         ((job, (job,)) for job in jobs),
@@ -185,9 +214,9 @@ def run_render_jobs(
         client=client,
         name="report",
         initializer=_local_worker_init,
-        initargs=(str(scratch),),
+        initargs=(str(scratch), chromium),
         setup=_setup_dask_worker,
-        setup_args=(str(scratch),),
+        setup_args=(str(scratch), chromium),
         preimport=WORKER_BOOT,
     )
     try:

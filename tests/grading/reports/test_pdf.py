@@ -54,3 +54,27 @@ def test_the_one_shot_command_takes_over_when_the_running_browser_fails(
     pdf = workers.print_pdf(page, tmp_path / "one-shot.pdf", str(find_chromium()))
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert workers._printers == {str(find_chromium()): None}  # not tried again in this worker
+
+
+@needs_chromium
+def test_a_worker_starts_its_browser_at_warm_up_and_prints_every_page_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chromium = str(find_chromium())
+    monkeypatch.setattr(workers, "_printers", {})
+    monkeypatch.setattr(workers, "_profile", [])
+    workers._worker_init(str(tmp_path / "scratch"), chromium)
+    printer = workers._printers[chromium]
+    assert printer is not None and printer._process is not None  # booting before any page
+    browser = printer._process.pid
+    try:
+        for n in range(5):
+            page = tmp_path / f"page{n}.html"
+            page.write_text(PAGE.replace("</h1>", f"</h1><p>第 {n} 位学员</p>"), encoding="utf-8")
+            pdf = workers.print_pdf(page, tmp_path / f"page{n}.pdf", chromium)
+            data = pdf.read_bytes()
+            assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+            assert b"NotoSansCJK" in data
+        assert printer._process is not None and printer._process.pid == browser
+    finally:
+        workers._close_printers()
