@@ -25,18 +25,23 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import secrets
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 import casebank
-from casebank.errors import CmAcademyError
+from casebank.errors import BankValidationError, CmAcademyError
 from casebank.load import CaseBank, load_bank
 from casebank.manifest import dump_json, read_manifest, sha256_file
 from casebank.schema import MANIFEST_FILE, SCHEMA_VERSION
-from casebank.validate import validate_bank
+from casebank.validate import collect_problems, validate_bank
 from grading.casegen.bank import KEY_MANIFEST, generate_bank
 
 FACTS_DIR: Final = "facts"
@@ -82,7 +87,58 @@ def generate_pool(directory: Path, clients: int = DEFAULT_POOL_CLIENTS) -> ExamP
 
     Raises:
         BankError: the generator could not draw the pool (see `grading.casegen.generate_bank`).
+        BankValidationError: the drawn pool does not pass validation.
     """
+    pool = _draw(directory, clients)
+    validate_bank(pool.facts)
+    stamp_validated(pool.facts)
+    return pool
+
+
+@contextmanager
+def drawing_pool(directory: Path, clients: int = DEFAULT_POOL_CLIENTS) -> Iterator[ExamPool]:
+    """Generate a pool as `generate_pool` does, validating it in another process meanwhile.
+
+    The block runs while the pool is validated on another core (about 40 % of drawing a pool);
+    it gets the pool's directories but must not read them as validated yet. Leaving the block
+    waits for the validation, then stamps the pool.
+
+    Raises:
+        BankError: the generator could not draw the pool.
+        BankValidationError: on leaving the block, when the drawn pool does not pass validation.
+    """
+    pool = _draw(directory, clients)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as checker:
+        with _main_script_hidden():
+            checked = checker.submit(collect_problems, pool.facts)  # starts the worker
+        yield pool
+        problems = checked.result()
+    if problems:
+        raise BankValidationError(str(pool.facts), problems)
+    stamp_validated(pool.facts)
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """A process spawned meanwhile does not run the parent's main script again (as ``__mp_main__``).
+
+    The validation needs nothing from it, and a script without a ``__main__`` guard would draw
+    another pool there; without a ``__file__`` multiprocessing leaves ``__main__`` alone.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def _draw(directory: Path, clients: int) -> ExamPool:
+    """Generate a pool's facts and key from a fresh secret seed and make them private (unvalidated)."""
     directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     os.chmod(directory, PRIVATE_DIR)
     pool = pool_dirs(directory)
@@ -96,8 +152,6 @@ def generate_pool(directory: Path, clients: int = DEFAULT_POOL_CLIENTS) -> ExamP
     )
     _chmod_tree(pool.facts, READABLE_DIR, READABLE_FILE)
     _chmod_tree(pool.key, PRIVATE_DIR, PRIVATE_FILE)
-    validate_bank(pool.facts)
-    stamp_validated(pool.facts)
     return pool
 
 

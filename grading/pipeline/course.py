@@ -16,13 +16,14 @@ import math
 import os
 import shutil
 import sys
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from casebank.errors import CmAcademyError
-from casebank.manifest import dump_json
-from grading.pipeline.gradebook import gradebook, sqlite_path
+from casebank.manifest import dump_json, read_manifest
+from grading.pipeline.gradebook import create_gradebook, gradebook
 from grading.pipeline.nbhygiene import notebook_problems
 from grading.settings import DEFAULT_COURSE_ID, GRADEBOOK_FILE, Limits, Settings
 
@@ -294,73 +295,36 @@ def pool_clients(trainees: int | None) -> int:
 
 
 def _course_pool(
-    root: Path, bank_dir: Path | None, key_dir: Path | None, trainees: int | None = None
-) -> tuple[Path, Path]:
-    """The (facts, key) directories a course draws its exams from.
+    root: Path, bank_dir: Path | None, key_dir: Path | None, trainees: int | None, checks: ExitStack
+) -> tuple[Path, Path, bool]:
+    """The (facts, key) directories a course draws its exams from, and whether drawn just now.
 
     A given bank is used as it is; otherwise the course's own secret pool, generated on first
     init (sized for ``trainees`` when given) and kept by later ones (trainees' variants were
-    drawn from it).
+    drawn from it). A pool drawn now is validated in another process until ``checks`` closes.
 
     Raises:
         CourseError: only one of bank and key was given.
     """
-    from grading.casegen.pool import generate_pool, pool_dirs
+    from grading.casegen.pool import drawing_pool, pool_dirs
 
     if bank_dir is not None and key_dir is not None:
-        return bank_dir.resolve(), key_dir.resolve()
+        return bank_dir.resolve(), key_dir.resolve(), False
     if bank_dir is not None or key_dir is not None:
         raise CourseError("give both --bank and --key (a bank and the key generated with it), or neither.")
     marker = root / MARKER_FILE
     if marker.is_file():
         recorded = Settings.from_record(root, json.loads(marker.read_text(encoding="utf-8")))
         if recorded.bank_dir and recorded.key_dir and recorded.key_dir.is_dir():
-            return recorded.bank_dir, recorded.key_dir
+            return recorded.bank_dir, recorded.key_dir, False
     private = root / PRIVATE_DIR
     private.mkdir(parents=True, exist_ok=True, mode=PRIVATE_MODE)
     os.chmod(private, PRIVATE_MODE)
     pool = pool_dirs(private / POOL_DIR)
-    if not (pool.facts.is_dir() and pool.key.is_dir()):
-        pool = generate_pool(private / POOL_DIR, pool_clients(trainees))
-    return pool.facts, pool.key
-
-
-def create_gradebook(db_url: str) -> bool:
-    """Create nbgrader's gradebook tables in an empty database, stamped with nbgrader's schema head.
-
-    nbgrader's `Gradebook` creates the same tables itself but asks the ``alembic`` command for
-    the schema head (a new interpreter, about 2 s); here alembic is asked in-process. A
-    database that already holds tables is left alone: opening it with `gradebook` keeps
-    nbgrader's own handling of existing gradebooks.
-
-    Returns:
-        Whether the gradebook was created (False: it held tables, or the server is unreachable).
-    """
-    from alembic.script import ScriptDirectory
-    from nbgrader.api import Base
-    from nbgrader.dbutil import ALEMBIC_DIR
-    from sqlalchemy import create_engine, inspect, text
-    from sqlalchemy.exc import SQLAlchemyError
-
-    path = sqlite_path(db_url)
-    if path is not None and path.exists():
-        return False  # an existing gradebook: `gradebook` checks it and opens it
-    engine = create_engine(db_url, future=True)
-    try:
-        if inspect(engine).get_table_names():
-            return False
-    except SQLAlchemyError:
-        engine.dispose()
-        return False  # unreachable server: the first `gradebook` call reports it with advice
-    try:
-        head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
-        with engine.begin() as conn:
-            Base.metadata.create_all(bind=conn)
-            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
-            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
-    finally:
-        engine.dispose()
-    return True
+    if pool.facts.is_dir() and pool.key.is_dir():
+        return pool.facts, pool.key, False
+    pool = checks.enter_context(drawing_pool(private / POOL_DIR, pool_clients(trainees)))
+    return pool.facts, pool.key, True
 
 
 def init_course(
@@ -387,8 +351,8 @@ def init_course(
         limits: the grading kernel's resource limits.
         course_id: nbgrader's course id.
         assignments: the exams' sources (default: the exams cm-academy ships).
-        bank_dir: a bank to draw exams from, with ``key_dir`` (default: the course's own pool).
-        key_dir: that bank's assessor key.
+        bank_dir: a bank to draw exams from, with its assessor key ``key_dir``.
+        key_dir: see ``bank_dir`` (neither: the course's own pool).
         db_url: the gradebook's URL (default: SQLite in the course root).
         trainees: the roster's expected size, to draw the course's own pool at once.
 
@@ -396,7 +360,7 @@ def init_course(
         CourseError: the directory exists, is not empty and is not a cm-academy course; or an
             exam source notebook is not clean; or only one of bank and key was given.
     """
-    from grading.exams import ASSIGNMENTS_DIR, exam_bank
+    from grading.exams import ASSIGNMENTS_DIR
 
     assignments = ASSIGNMENTS_DIR if assignments is None else assignments
     root = Path(directory).resolve()
@@ -406,16 +370,36 @@ def init_course(
         )
     exams = _check_sources(assignments)
     root.mkdir(parents=True, exist_ok=True)
-    bank_path, key_path = _course_pool(root, bank_dir, key_dir, trainees)
-    settings = Settings(
-        root=root,
-        course_id=course_id,
-        bank_dir=bank_path,
-        key_dir=key_path,
-        bank_version=exam_bank(str(bank_path)).version,  # validated unless a stamped pool; read once
-        gradebook_url=db_url or "",
-        limits=limits or Limits(),
-    )
+    with ExitStack() as checks:  # a pool drawn now is validated on another core meanwhile
+        bank_path, key_path, drawn = _course_pool(root, bank_dir, key_dir, trainees, checks)
+        settings = Settings(
+            root=root,
+            course_id=course_id,
+            bank_dir=bank_path,
+            key_dir=key_path,
+            bank_version=_bank_version(bank_path, drawn),
+            gradebook_url=db_url or "",
+            limits=limits or Limits(),
+        )
+        _write_course_files(settings, exams, assignments)
+        create_gradebook(settings.db_url)
+    (root / MARKER_FILE).write_text(dump_json(settings.to_record()), encoding="utf-8")
+    course = Course(settings)
+    for exam in exams:
+        course.write_variants(exam)
+    return course
+
+
+def _bank_version(facts: Path, drawn: bool) -> str:
+    """A bank's version: a given bank validated now (a stamped pool read), a drawn one as written."""
+    from grading.exams import exam_bank
+
+    return str(read_manifest(facts)["bank_version"]) if drawn else exam_bank(str(facts)).version
+
+
+def _write_course_files(settings: Settings, exams: list[str], assignments: Path) -> None:
+    """Write the course's nbgrader configuration, grading kernelspec and exam sources."""
+    root, course_id = settings.root, settings.course_id
     bank, key = (d or "" for d in settings.bank_dirs)
     config = CONFIG_TEMPLATE.format(
         course_id=course_id,
@@ -429,14 +413,8 @@ def init_course(
     )
     (root / CONFIG_FILE).write_text(config, encoding="utf-8")
     write_kernelspec(root, settings.limits, settings.bank_dir)
-    (root / MARKER_FILE).write_text(dump_json(settings.to_record()), encoding="utf-8")
     for exam in exams:
         target = root / "source" / exam
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(assignments / exam, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    create_gradebook(settings.db_url)
-    course = Course(settings)
-    for exam in exams:
-        course.write_variants(exam)
-    return course

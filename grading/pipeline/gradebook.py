@@ -173,3 +173,41 @@ def run_nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         env=tool_env(),
     )
+
+
+def create_gradebook(db_url: str) -> bool:
+    """Create nbgrader's gradebook tables in an empty database, stamped with nbgrader's schema head.
+
+    nbgrader's `Gradebook` creates the same tables itself but asks the ``alembic`` command for
+    the schema head (a new interpreter, about 2 s); here alembic is asked in-process. A
+    database that already holds tables is left alone: opening it with `gradebook` keeps
+    nbgrader's own handling of existing gradebooks.
+
+    Returns:
+        Whether the gradebook was created (False: it held tables, or the server is unreachable).
+    """
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    path = sqlite_path(db_url)
+    if path is not None and path.exists():
+        return False  # an existing gradebook: `gradebook` checks it and opens it
+    engine = create_engine(db_url, future=True)
+    try:
+        if inspect(engine).get_table_names():
+            return False
+    except SQLAlchemyError:
+        engine.dispose()
+        return False  # unreachable server: the first `gradebook` call reports it with advice
+    try:
+        head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
+        with engine.begin() as conn:
+            Base.metadata.create_all(bind=conn)
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+    finally:
+        engine.dispose()
+    return True

@@ -119,6 +119,36 @@ def test_a_tampered_pool_is_validated_again_and_refused(tmp_path: Path, fix_chec
     exam_bank.cache_clear()
 
 
+def test_a_pool_drawn_while_init_goes_on_is_stamped_only_after_its_validation(tmp_path: Path) -> None:
+    from grading.casegen.pool import drawing_pool
+
+    with drawing_pool(tmp_path / "pool", TINY_POOL) as pool:
+        assert not is_validated(pool.facts)  # validated on another core meanwhile
+    assert is_validated(pool.facts)
+
+
+def test_a_drawn_pool_that_fails_validation_is_refused_when_the_block_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import grading.casegen.pool as pools
+
+    draw = pools._draw
+
+    def broken_draw(directory: Path, clients: int) -> ExamPool:
+        pool = draw(directory, clients)
+        first = (pool.facts / "clients.csv").read_text(encoding="utf-8").splitlines()[1]
+        _tamper(pool.facts, "clients.csv", first, first.replace(",", ",,", 1), fix_checksum=True)
+        return pool
+
+    monkeypatch.setattr(pools, "_draw", broken_draw)
+    with (
+        pytest.raises(BankValidationError, match=r"clients\.csv"),
+        pools.drawing_pool(tmp_path / "pool", TINY_POOL),
+    ):
+        pass
+    assert not (tmp_path / "pool" / "key" / STAMP_FILE).exists()
+
+
 def test_a_pool_without_a_stamp_is_validated_and_stamped_on_load(tmp_path: Path) -> None:
     pool = generate_pool(tmp_path / "pool", TINY_POOL)
     (pool.key / STAMP_FILE).unlink()
