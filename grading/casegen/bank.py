@@ -159,9 +159,9 @@ def _assign_pools(seed: int, clients: list[ClientFacts], practice_share: float =
 def _csv_text(table: Table, rows: list[Row]) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(table.column_names)
-    for r in rows:
-        writer.writerow([r[c] for c in table.column_names])
+    columns = table.column_names
+    writer.writerow(columns)
+    writer.writerows([r[c] for c in columns] for r in rows)
     return buffer.getvalue()
 
 
@@ -237,10 +237,14 @@ def _mismatches(directory: Path, clients: list[ClientFacts]) -> list[int]:
     bank = load_bank(directory, validate=False)
     shown = needs_rules.needs_shown_in_data(bank)
     signals = rel.churn_signals(bank)
+    shown_signals = {  # one pass over the frame; a lookup per client and signal took ~1 s per round
+        cid: {s for s, on in zip(signals.columns, row, strict=True) if on}
+        for cid, row in zip(signals.index, signals.to_numpy(dtype=bool), strict=True)
+    }
     bad = []
     for i, c in enumerate(clients):
         cid = c.client["client_id"]
-        found = {s for s in signals.columns if bool(signals.at[cid, s])}
+        found = shown_signals[cid]
         if sorted(shown[cid]) != sorted(c.truth.latent) or found != c.truth.signals:
             bad.append(i)
     return bad
