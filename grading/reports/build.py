@@ -112,12 +112,6 @@ class ReportSummary:
     """Seconds: wall time of the render pool and mean per-report execute/html/pdf."""
 
 
-def _chinese_font_missing() -> bool:
-    from grading.reports.charts import cjk_font
-
-    return cjk_font() is None
-
-
 def generate_reports(
     course: Course,
     exam: str,
@@ -195,8 +189,6 @@ def _generate(
     chromium = find_chromium() if pdf else None
     if pdf and chromium is None:
         summary.notices.append(PDF_HINT)
-    if msg.lang == "zh" and _chinese_font_missing():
-        summary.notices.append(FONT_HINT)
     records = decision_records(course.db_url, level_of)
     plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
     printed = _Certificates(records, scheme, publishing.base) if chromium else None
@@ -384,6 +376,8 @@ def _collect(summary: ReportSummary, results: list[RenderResult]) -> None:
     if done:
         summary.timings["execute_seconds_mean"] = sum(r.execute_seconds for r in done) / len(done)
         summary.timings["html_seconds_mean"] = sum(r.html_seconds for r in done) / len(done)
+    if any(r.english_charts for r in results):  # the workers draw the charts: their fonts count
+        summary.notices.append(FONT_HINT)
     printed = [r for r in done if r.pdf]
     if printed:
         summary.timings["pdf_seconds_mean"] = sum(r.pdf_seconds for r in printed) / len(printed)

@@ -188,23 +188,55 @@ def question_titles(notebook: Path, questions: list[str] | None = None) -> dict[
     return titles if questions is None else {q: titles[q] for q in questions if q in titles}
 
 
-def question_grades(db_url: str, exam: str) -> tuple[dict[str, dict[str, float | None]], dict[str, dt.date]]:
-    """Per trainee: question -> points earned (None while waiting for a manual grade); and exam days."""
-    from grading.pipeline.gradebook import gradebook
+#: Every grade of an exam's submissions, from nbgrader's tables: read directly, since nbgrader's
+#: ORM costs its import (~0.7 s) in a report command that needs nothing else of it.
+_GRADES_SQL: Final = """
+SELECT sa.student_id, sa.timestamp, bc.name, g.auto_score, g.manual_score, g.needs_manual_grade
+FROM submitted_assignment sa
+JOIN assignment a ON a.id = sa.assignment_id
+LEFT JOIN submitted_notebook sn ON sn.assignment_id = sa.id
+LEFT JOIN grade g ON g.notebook_id = sn.id
+LEFT JOIN base_cell bc ON bc.id = g.cell_id
+WHERE a.name = :exam
+ORDER BY sa.student_id, sn.id, g.id
+"""
 
+
+def question_grades(db_url: str, exam: str) -> tuple[dict[str, dict[str, float | None]], dict[str, dt.date]]:
+    """Per trainee: question -> points earned (None while waiting for a manual grade); and exam days.
+
+    Raises:
+        GradebookError: the gradebook is damaged or cannot be reached.
+    """
+    from sqlalchemy import Boolean, DateTime, Float, String, text
+
+    from grading.pipeline.records import open_engine
+
+    query = text(_GRADES_SQL).columns(
+        student=String,
+        timestamp=DateTime,
+        name=String,
+        auto_score=Float,
+        manual_score=Float,
+        needs_manual_grade=Boolean,
+    )
     grades: dict[str, dict[str, float | None]] = {}
     days: dict[str, dt.date] = {}
-    with gradebook(db_url) as gb:
-        for submission in gb.assignment_submissions(exam):
-            per: dict[str, float | None] = {}
-            for notebook in submission.notebooks:
-                for g in notebook.grades:
-                    score = g.manual_score if g.manual_score is not None else g.auto_score
-                    waiting = bool(g.needs_manual_grade) and g.manual_score is None
-                    per[g.name] = None if score is None or waiting else float(score)
-            grades[submission.student_id] = per
-            if submission.timestamp is not None:
-                days[submission.student_id] = submission.timestamp.date()
+    engine = open_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(query, {"exam": exam}).all()
+    finally:
+        engine.dispose()
+    for trainee, timestamp, name, auto, manual, needs_manual in rows:
+        per = grades.setdefault(trainee, {})
+        if timestamp is not None:
+            days[trainee] = timestamp.date()
+        if name is None:  # a submission without grades yet
+            continue
+        score = manual if manual is not None else auto
+        waiting = bool(needs_manual) and manual is None
+        per[name] = None if score is None or waiting else float(score)
     return grades, days
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from grading.jobs import WORKER_BOOT, WorkerDied, run_jobs
 from grading.jobs import dask as cluster
+from grading.reports.charts import cjk_font
 from grading.reports.errors import RenderError, ReportError
 from grading.reports.messages import Messages
 from grading.reports.pdf import ChromiumPrinter
@@ -65,6 +66,8 @@ class RenderResult:
     execute_seconds: float = 0.0
     html_seconds: float = 0.0
     pdf_seconds: float = 0.0
+    english_charts: bool = False
+    """The worker has no font with Chinese glyphs: the report's charts are labelled in English."""
 
 
 #: Exit handlers' order (higher first): a worker's Chromium is closed, then the worker leaves.
@@ -127,6 +130,7 @@ def render_job(job: RenderJob) -> RenderResult:
             )
             write_text(Path(job.html), renderer.render(nb, job.title))
         converted = time.perf_counter()
+        english_charts = not job.page and job.lang == "zh" and cjk_font() is None
     except ReportError as exc:
         return RenderResult(job.name, error=str(exc))
     pdf, error = "", ""
@@ -144,6 +148,7 @@ def render_job(job: RenderJob) -> RenderResult:
         executed - started,
         converted - executed,
         printed - converted if pdf else 0.0,
+        english_charts,
     )
 
 

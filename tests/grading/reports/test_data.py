@@ -100,3 +100,24 @@ def test_audit_trail_knows_every_certificate_issued(graded: GradedCohort) -> Non
     issued = data.issued_certificate_ids(graded.course.db_url)
     assert {d.certificate_id for d in graded.decisions.values() if d.certificate_id} <= set(issued)
     assert len(issued) == len(set(issued))  # each once, in the order first issued
+
+
+@pytest.mark.slow
+def test_grades_read_from_the_tables_are_nbgraders_own(graded: GradedCohort) -> None:
+    from grading.pipeline.gradebook import gradebook
+
+    expected: dict[str, dict[str, float | None]] = {}
+    days: dict[str, dt.date] = {}
+    with gradebook(graded.course.db_url) as gb:
+        for submission in gb.assignment_submissions(EXAM):
+            per = expected.setdefault(submission.student_id, {})
+            for notebook in submission.notebooks:
+                for g in notebook.grades:
+                    score = g.manual_score if g.manual_score is not None else g.auto_score
+                    waiting = g.needs_manual_grade and g.manual_score is None
+                    per[g.name] = None if score is None or waiting else float(score)
+            days[submission.student_id] = submission.timestamp.date()
+    grades, read_days = data.question_grades(graded.course.db_url, EXAM)
+    assert grades == expected and read_days == days
+    assert any(score is None for per in grades.values() for score in per.values())  # t09 waits
+    assert data.question_grades(graded.course.db_url, "no-such-exam") == ({}, {})
