@@ -73,10 +73,11 @@ def submit(course: Course, exam: str, trainee: str, nb: nbformat.NotebookNode) -
 @pytest.fixture(scope="module", params=EXAMS)
 def graded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Graded:
     exam = request.param
-    course = init_course(tmp_path_factory.mktemp(f"course-{exam}") / "course")
+    trainees = ("t001", "t002", "t003", "t004", "t005", "t006", "t007", "t008")
+    course = init_course(tmp_path_factory.mktemp(f"course-{exam}") / "course", trainees=len(trainees))
 
     with gradebook(course.db_url) as gb:
-        for trainee in ("t001", "t002", "t003", "t004", "t005", "t006", "t007", "t008"):
+        for trainee in trainees:
             gb.update_or_create_student(trainee)
     released = release(course, exam)
     source = nbformat.read(course.source(exam) / f"{exam}.ipynb", as_version=4)

@@ -55,7 +55,8 @@ def put(inbox: Path, trainee: str, nb: nbformat.NotebookNode | None = None, raw:
 def make_course(
     root: Path, ids: list[str], db_url: str | None = None
 ) -> tuple[Course, nbformat.NotebookNode, nbformat.NotebookNode]:
-    course = init_course(root / "course").but(db_url=db_url)
+    # Sized for the roster: the import would otherwise grow the pool again (one more draw).
+    course = init_course(root / "course", trainees=len(ids)).but(db_url=db_url)
     import_roster(course, write_roster(root / "roster.csv", ids))
     release(course, EXAM)
     source = nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4)

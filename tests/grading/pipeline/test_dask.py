@@ -138,8 +138,9 @@ def write_inbox(inbox: Path, source: nbformat.NotebookNode) -> None:
 def make_course(root: Path, inbox: Path, db_url: str | None, like: Course | None = None) -> Course:
     """A course with the cohort collected; ``like``'s exam pool, so that variants are the same."""
     pool = {} if like is None else {"bank_dir": like.settings.bank_dir, "key_dir": like.settings.key_dir}
-    course = init_course(root / "course", db_url=db_url, **pool)
-    import_roster(course, write_roster(root / "roster.csv", [*TRAINEES, IMPORTER, CORRUPT]))
+    roster = [*TRAINEES, IMPORTER, CORRUPT]
+    course = init_course(root / "course", db_url=db_url, trainees=len(roster), **pool)
+    import_roster(course, write_roster(root / "roster.csv", roster))
     release(course, EXAM)
     if not inbox.exists():
         write_inbox(inbox, nbformat.read(course.source(EXAM) / f"{EXAM}.ipynb", as_version=4))
