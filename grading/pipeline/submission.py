@@ -1,6 +1,7 @@
 """Grading one submission, in a worker process: preflight, nbgrader's Autograde, what went wrong.
 
-Each submission is graded by nbgrader's own `Autograde` converter (so scores are nbgrader's),
+Each submission is graded by nbgrader's `Autograde` converter with both of its passes in memory
+(`grading.pipeline.lean.LeanAutograde`: nbgrader's preprocessors, so scores are nbgrader's),
 with the course's configuration (variants, verdicts outside the kernel, limited kernels).
 Before grading, a submission is checked against the exam's cells in the gradebook; after it,
 the autograded notebook and nbgrader's log are read for timeouts, memory errors, blocked actions
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import nbformat
+from nbformat import NotebookNode
 from nbgrader.utils import compute_checksum
 
 from grading.pipeline.autograde import NOTEBOOK_TIMEOUT, OUTPUT_TRUNCATED
@@ -184,10 +186,9 @@ class _LogCapture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _autograded_problems(path: Path) -> tuple[GradingStatus | None, list[str]]:
-    if not path.is_file():
+def _autograded_problems(nb: NotebookNode | None) -> tuple[GradingStatus | None, list[str]]:
+    if nb is None:
         return None, []
-    nb = nbformat.read(path, as_version=4)
     status: GradingStatus | None = None
     reasons: list[str] = []
     for cell in nb.cells:
@@ -221,15 +222,17 @@ def _autograded_problems(path: Path) -> tuple[GradingStatus | None, list[str]]:
 
 def _faster(preprocessor: Any) -> Any:
     """cm-academy's drop-in for an nbgrader preprocessor that has a faster equivalent."""
-    from nbgrader.preprocessors import CheckCellMetadata, SaveAutoGrades
+    from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, SaveAutoGrades
 
     from grading.pipeline.autograde import CheckCellMetadata as CompiledCheckCellMetadata
-    from grading.pipeline.lean import SaveAutoGradesOnce
+    from grading.pipeline.lean import OverwriteCellsCached, SaveAutoGradesOnce
 
     if preprocessor in (CheckCellMetadata, "nbgrader.preprocessors.CheckCellMetadata"):
         return CompiledCheckCellMetadata
     if preprocessor in (SaveAutoGrades, "nbgrader.preprocessors.SaveAutoGrades"):
         return SaveAutoGradesOnce
+    if preprocessor in (OverwriteCells, "nbgrader.preprocessors.OverwriteCells"):
+        return OverwriteCellsCached
     return preprocessor
 
 
@@ -265,8 +268,9 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
     Unless ``settings.fresh_kernels``, the kernel is forked from this worker's warm kernel host
     (`grading.sandbox.kernel_pool`) where that is possible, else started fresh.
     """
-    from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
+
+    from grading.pipeline.lean import LeanAutograde
 
     start = time.perf_counter()
     root, db_url = settings.root, settings.db_url
@@ -285,7 +289,7 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = exam
     coursedir.student_id = trainee
-    converter = Autograde(coursedir=coursedir, config=config)
+    converter = LeanAutograde(coursedir=coursedir, config=config)
     converter.force = True
     for pipeline in ("sanitize_preprocessors", "autograde_preprocessors"):
         setattr(converter, pipeline, [_faster(p) for p in getattr(converter, pipeline)])
@@ -300,7 +304,7 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
     finally:
         converter.log.removeHandler(capture)
 
-    after, more = _autograded_problems(root / "autograded" / trainee / exam / f"{exam}.ipynb")
+    after, more = _autograded_problems(converter.graded)
     reasons += more
     if after is not None and status == GradingStatus.GRADED:
         status = after

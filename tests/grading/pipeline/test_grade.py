@@ -111,6 +111,19 @@ def test_scores_equal_plain_nbgrader_autograde(tmp_path: Path) -> None:
         assert _cells(a) == _cells(b)
     assert mine == nbg
     assert mine["a3"] < mine["a1"]
+    # The lean converter writes the autograded notebook nbgrader writes (its two passes in memory).
+    for trainee in ids:
+        assert _autograded(ours, trainee) == _autograded(theirs, trainee), trainee
+
+
+def _autograded(course: Any, trainee: str) -> Any:
+    """A trainee's autograded notebook as JSON, without the cells' execution timestamps."""
+    nb = json.loads(
+        (course.root / "autograded" / trainee / EXAM / f"{EXAM}.ipynb").read_text(encoding="utf-8")
+    )
+    for cell in nb["cells"]:
+        cell["metadata"].pop("execution", None)
+    return nb
 
 
 def _cells(gb: Any) -> dict[tuple[str, str], tuple[Any, ...]]:
