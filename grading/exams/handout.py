@@ -10,6 +10,7 @@ tables. It is written on the assessor side per trainee and delivered to that tra
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -73,6 +74,12 @@ def _subset_table(bank: CaseBank, table: Table, clients: frozenset[str]) -> tupl
     return out.getvalue(), len(kept)
 
 
+@lru_cache(maxsize=32)
+def _copied_digest(path: Path, bank_version: str) -> str:
+    """The SHA-256 of a reference table every handout copies whole, hashed once per bank version."""
+    return sha256_file(path)
+
+
 def write_subset_bank(bank: CaseBank, clients: frozenset[str], target: Path) -> str:
     """Write the part of ``bank`` about ``clients`` (and its reference tables) to ``target``.
 
@@ -86,11 +93,13 @@ def write_subset_bank(bank: CaseBank, clients: frozenset[str], target: Path) -> 
         subset = _subset_table(bank, table, clients)
         if subset is None:
             shutil.copyfile(bank.directory / table.file, path)
+            digest = _copied_digest(bank.directory / table.file, bank.version)
             rows = int(bank.manifest["files"][table.file]["rows"])
         else:
-            path.write_text(subset[0], encoding="utf-8", newline="")
-            rows = subset[1]
-        files[table.file] = {"sha256": sha256_file(path), "rows": rows}
+            data = subset[0].encode("utf-8")
+            path.write_bytes(data)
+            digest, rows = hashlib.sha256(data).hexdigest(), subset[1]
+        files[table.file] = {"sha256": digest, "rows": rows}
     version = bank_version({name: f["sha256"] for name, f in files.items()})
     manifest = {
         "schema_version": bank.manifest["schema_version"],
