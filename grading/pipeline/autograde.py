@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 import traceback
+import uuid
 from pathlib import Path
 from queue import Empty
 from typing import Any, ClassVar, Final
@@ -59,6 +60,7 @@ from grading.sandbox.launcher import (
     SANDBOX_ON,
     SandboxUnavailable,
 )
+from grading.sandbox.provisioner import HostProvisioner
 
 ERROR_NAME: Final = "AnswerNotAccepted"
 GRADING_KERNEL: Final = "cmacademy-grader"
@@ -146,7 +148,7 @@ class VariantExecute(BankSettings, Execute):
         if self.kernel_dir:
             env["JUPYTER_PATH"] = self.kernel_dir
             self.kernel_name = self.grading_kernel
-        env[ENV_KERNEL_HOST] = str(host.socket) if host else ""
+        env[ENV_KERNEL_HOST] = self._host_socket = str(host.socket) if host else ""
         self._deadline = time.monotonic() + self.notebook_timeout
         self._output_bytes = 0
         self._truncated = False
@@ -174,6 +176,8 @@ class VariantExecute(BankSettings, Execute):
     def create_kernel_manager(self) -> Any:
         """A kernel manager on Unix sockets in a private runtime directory (the sandbox has no network)."""
         km = super().create_kernel_manager()
+        if isinstance(km, GradingKernelManager):
+            km.kernel_host = self._host_socket
         if self.kernel_dir:
             km.transport = "ipc"
             km.ip = os.path.join(self._runtime, "kernel-ipc")
@@ -262,13 +266,30 @@ class ReadyClient(AsyncKernelClient):
 
 
 class GradingKernelManager(AsyncKernelManager):
-    """The grader's kernel manager: quick to connect to a starting kernel, quick to reap a killed one."""
+    """The grader's kernel manager: quick to connect to a starting kernel, quick to reap a killed one.
+
+    With ``kernel_host`` set (a grading worker's warm host), kernels are asked of the host by the
+    worker itself (`grading.sandbox.provisioner`), without starting the kernelspec's launcher.
+    """
+
+    kernel_host = Unicode("", help="The worker's kernel host socket; empty to run the kernelspec.")
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.client_class = "grading.pipeline.autograde.ReadyClient"
         # Sockets retry connecting to a kernel that has not bound yet every 10 ms, not 100 ms.
         self.context.setsockopt(zmq.RECONNECT_IVL, 10)
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if self.kernel_host and self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = HostProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self, host=self.kernel_host
+            )
+        result: tuple[list[str], dict[str, Any]] = await super()._async_pre_start_kernel(**kw)
+        return result
+
+    pre_start_kernel = _async_pre_start_kernel
 
     async def _async_wait(self, pollinterval: float = READY_POLL) -> None:
         # jupyter_client polls a killed kernel every 0.1 s; its launcher dies at once.

@@ -39,6 +39,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
@@ -170,9 +171,13 @@ def sandbox_uid() -> int:
     return SANDBOX_UID_BASE + os.getpid() % 100_000
 
 
-def kernel_env(scratch: Path, runtime: Path) -> dict[str, str]:
-    """The whole environment of a sandboxed kernel: the allow-list plus fixed settings."""
-    env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
+def kernel_env(scratch: Path, runtime: Path, source: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The whole environment of a sandboxed kernel: the allow-list plus fixed settings.
+
+    The allow-listed variables come from ``source``, else from this process's environment.
+    """
+    given = os.environ if source is None else source
+    env = {name: given[name] for name in PASSED_ENV if name in given}
     return env | {
         "HOME": str(scratch),
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -226,7 +231,8 @@ def prepare_scratch(cwd: Path, connection_file: Path, uid: int | None) -> Path:
     The scratch holds a copy of the submission folder's own files; the runtime directory (the
     connection file and the IPC sockets) was made private to this kernel by the grader.
     """
-    scratch = Path(tempfile.mkdtemp(prefix="cma-scratch-"))
+    # Inside the kernel's private runtime directory (the kernel host accepts no scratch elsewhere).
+    scratch = Path(tempfile.mkdtemp(prefix="cma-scratch-", dir=connection_file.parent))
     for item in cwd.iterdir() if cwd.is_dir() else []:
         if item.is_file() and item.suffix != ".ipynb":
             shutil.copy2(item, scratch / item.name)
@@ -236,8 +242,26 @@ def prepare_scratch(cwd: Path, connection_file: Path, uid: int | None) -> Path:
     return scratch
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Launch a kernel in the sandbox (the course's grading kernelspec calls this)."""
+@dataclasses.dataclass(frozen=True)
+class Launch:
+    """What a grading kernelspec's command line asks of the launcher."""
+
+    kernel: list[str]
+    limits: Limits
+    ro: list[Path]
+
+    @property
+    def connection_file(self) -> Path:
+        """The kernel's connection file (``-f``)."""
+        return Path(self.kernel[self.kernel.index("-f") + 1]).resolve()
+
+
+def parse_launch(argv: list[str]) -> Launch:
+    """The launcher's options and the kernel command (with the grading kernel options added).
+
+    Raises:
+        SystemExit: the options are malformed or the kernel command has no ``-f`` (argparse's error).
+    """
     parser = argparse.ArgumentParser(prog="python -m grading.sandbox")
     parser.add_argument("--memory-mb", type=int, default=Limits.memory_mb)
     parser.add_argument("--cpu-seconds", type=int, default=Limits.cpu_seconds)
@@ -251,13 +275,24 @@ def main(argv: list[str] | None = None) -> None:
     kernel = args.command[1:] if args.command[:1] == ["--"] else args.command
     if "-f" not in kernel or kernel.index("-f") == len(kernel) - 1:
         parser.error("the kernel command needs -f CONNECTION_FILE")
-    kernel = [*kernel, *GRADING_KERNEL_OPTIONS]
     limits = Limits(args.memory_mb, args.cpu_seconds, args.file_size_mb, args.processes)
+    return Launch([*kernel, *GRADING_KERNEL_OPTIONS], limits, [Path(p) for p in args.ro])
+
+
+def in_private_runtime(connection_file: Path) -> bool:
+    """Whether the connection file is in a private runtime directory the grader made."""
+    return connection_file.parent.name.startswith(RUNTIME_PREFIX)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Launch a kernel in the sandbox (the course's grading kernelspec calls this)."""
+    launch = parse_launch(sys.argv[1:] if argv is None else argv)
+    kernel, limits = launch.kernel, launch.limits
     if os.environ.get(ENV_SANDBOX) == SANDBOX_OFF:
         dataclasses.replace(limits, processes=4096).apply()
         os.execvp(kernel[0], kernel)
-    connection_file = Path(kernel[kernel.index("-f") + 1]).resolve()
-    if not connection_file.parent.name.startswith(RUNTIME_PREFIX):
+    connection_file = launch.connection_file
+    if not in_private_runtime(connection_file):
         print(
             f"cm-academy sandbox: the connection file {connection_file} is not in a private runtime "
             f"directory ({RUNTIME_PREFIX}*); start sandboxed kernels through cm-academy's grader.",
@@ -270,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
     if host and uid is not None:
         raise SystemExit(launch_forked(Path(host), kernel, connection_file, scratch, uid, limits))
     try:
-        command = build_command(kernel, connection_file, scratch, uid, [Path(p) for p in args.ro])
+        command = build_command(kernel, connection_file, scratch, uid, launch.ro)
     except SandboxUnavailable as exc:
         print(f"cm-academy sandbox: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -291,14 +326,7 @@ def launch_forked(
     This process stands for the kernel towards the grader: when the grader kills it, the
     connection closes and the host kills the kernel.
     """
-    request = {
-        "argv": kernel,
-        "connection_file": str(connection_file),
-        "scratch": str(scratch),
-        "uid": uid,
-        "env": kernel_env(scratch, connection_file.parent),
-        "rlimits": limits.rlimits(),
-    }
+    request = kernel_request(kernel, connection_file, scratch, uid, limits)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
@@ -318,6 +346,25 @@ def launch_forked(
     except OSError as exc:
         print(f"cm-academy sandbox: cannot reach the kernel host at {host}: {exc}", file=sys.stderr)
         return 1
+
+
+def kernel_request(
+    kernel: list[str],
+    connection_file: Path,
+    scratch: Path,
+    uid: int,
+    limits: Limits,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, object]:
+    """The kernel host's request for one kernel (`grading.sandbox.kernel_host` protocol)."""
+    return {
+        "argv": kernel,
+        "connection_file": str(connection_file),
+        "scratch": str(scratch),
+        "uid": uid,
+        "env": kernel_env(scratch, connection_file.parent, env),
+        "rlimits": limits.rlimits(),
+    }
 
 
 def _own_process_count() -> int:
