@@ -6,21 +6,15 @@ check imports pandas, and the course, grading and reports import the rest as eac
 
 from __future__ import annotations
 
-import atexit
-import os
-import sys
 import time
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import click
 
-from grading.cli.common import err_console, reports_errors, say
+from grading.cli.common import err_console, leave_without_teardown, reports_errors, say
 from grading.demo import DEMO_TRAINEES
 from grading.settings import DEFAULT_WORKERS
-
-#: The console script's name: the process that may end without tearing the interpreter down.
-CONSOLE_SCRIPT: Final = "cmacademy"
 
 
 @click.command("demo")
@@ -77,25 +71,7 @@ def demo_cmd(trainees: int, out: Path, workers: int) -> None:
             f"certificates and QR codes point at {result.reports.publish_url} (set with report --publish-url)"
         )
     say(f"demo finished in {time.perf_counter() - start:.0f} s")
-    _leave_without_teardown()
-
-
-def _leave_without_teardown() -> None:
-    """End the ``cmacademy demo`` process now that everything is written, printed and closed.
-
-    Tearing the interpreter down freed the demo's objects (the pool's tables, the handouts'
-    rows, the gradebook's sessions) one by one: about a second after the last line. The exit
-    handlers still run (logging flushes, temporary folders go away) and standard output and
-    error are flushed; only the freeing is skipped. Nothing happens unless this process is the
-    console script itself, so a test invoking the command keeps its interpreter.
-    """
-    script = getattr(sys.modules.get("__main__"), "__file__", None) or ""
-    if Path(script).name != CONSOLE_SCRIPT:
-        return
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    leave_without_teardown()
 
 
 def _demo_reporter() -> Any:

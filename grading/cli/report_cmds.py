@@ -94,9 +94,9 @@ def report_cmd(
     engine: str,
 ) -> None:
     """Reports per trainee (HTML, PDF), cohort report, register, signed certificates, public site, HR dashboard."""
-    from grading.cli.demo_cmds import CONSOLE_SCRIPT, _leave_without_teardown
+    from grading.cli.common import in_console_script, leave_without_teardown
 
-    console = Path(getattr(sys.modules.get("__main__"), "__file__", None) or "").name == CONSOLE_SCRIPT
+    console = in_console_script()
     if console:
         # As in the report workers (`grading.jobs.boot`): nbformat without its IRI grammar, about
         # 0.8 s of CPU; this process reads notebooks and runs no kernel. Only in the console
@@ -148,7 +148,7 @@ def report_cmd(
     if summary.failures:
         sys.exit(1)
     if console:
-        _leave_without_teardown()  # freeing the run's objects took ~0.3 s after the last line
+        leave_without_teardown()  # freeing the run's objects took ~0.3 s after the last line
 
 
 @click.command("verify")
