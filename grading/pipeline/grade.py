@@ -20,7 +20,6 @@ from casebank.errors import CmAcademyError
 from grading.jobs import WORKER_BOOT, WorkerDied, run_jobs
 from grading.jobs import dask as cluster
 from grading.pipeline.course import CONFIG_FILE, Course
-from grading.pipeline.gradebook import gradebook
 from grading.pipeline.lock import exclusive
 from grading.pipeline.records import GradingRecord, audit, now, open_engine, session
 from grading.pipeline.submission import (
@@ -92,15 +91,20 @@ def _record(engine: Any, exam: str, job: Job, outcome: Outcome) -> None:
 
 
 def _check_released(db_url: str, exam: str) -> None:
-    from nbgrader.api import MissingEntry
+    """Refuse an exam missing from nbgrader's ``assignment`` table (read without importing nbgrader)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
 
-    with gradebook(db_url) as gb:
-        try:
-            gb.find_assignment(exam)
-        except MissingEntry:
-            raise GradingError(
-                f"exam {exam!r} is not in the gradebook; run `cmacademy release {exam}` first."
-            ) from None
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            found = conn.execute(text("SELECT 1 FROM assignment WHERE name = :exam"), {"exam": exam}).first()
+    except DBAPIError:  # no gradebook tables yet
+        found = None
+    finally:
+        engine.dispose()
+    if found is None:
+        raise GradingError(f"exam {exam!r} is not in the gradebook; run `cmacademy release {exam}` first.")
 
 
 def _require_server_gradebook(db_url: str) -> None:

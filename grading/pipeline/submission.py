@@ -20,16 +20,14 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import nbformat
-from nbformat import NotebookNode
-from nbgrader.utils import compute_checksum
-
-from grading.pipeline.autograde import NOTEBOOK_TIMEOUT, OUTPUT_TRUNCATED
 from grading.pipeline.gradebook import environment, gradebook, tool_env
 from grading.settings import Settings
 from grading.status import GradingStatus
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 #: (exception name, text in its message or "", what the trainee's code tried) seen in error outputs.
 BLOCKED_ACTIONS: Final = (
@@ -83,6 +81,9 @@ def fingerprint(directory: Path) -> str:
 
 def _release_checksums(course_root: Path, exam: str, notebook: str) -> dict[str, str]:
     """Grade id -> checksum of each cell of the released (trainee) version of a notebook."""
+    import nbformat
+    from nbgrader.utils import compute_checksum
+
     path = course_root / "release" / exam / f"{notebook}.ipynb"
     if not path.is_file():
         return {}
@@ -130,6 +131,9 @@ def preflight(
         GradingStatus.TAMPERED when graded cells were deleted or changed type (nbgrader restores or
         zeroes them; the trainer should know), else GradingStatus.GRADED with no reasons.
     """
+    import nbformat
+    from nbgrader.utils import compute_checksum
+
     reasons: list[str] = []
     tampered = False
     for name, cells in expected.items():
@@ -187,6 +191,8 @@ class _LogCapture(logging.Handler):
 
 
 def _autograded_problems(nb: NotebookNode | None) -> tuple[GradingStatus | None, list[str]]:
+    from grading.pipeline.autograde import NOTEBOOK_TIMEOUT, OUTPUT_TRUNCATED
+
     if nb is None:
         return None, []
     status: GradingStatus | None = None
