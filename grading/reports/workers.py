@@ -99,7 +99,9 @@ def _worker_init(scratch: str, chromium: str = "") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import grading.reports.cohort_sections  # noqa: F401  (the templates' imports, paid once per worker)
+    # The trainee template's imports, paid once per worker; the cohort report's own (pandas,
+    # SciPy) only in the worker that renders it, its first job.
+    import grading.reports.sections  # noqa: F401
 
 
 def _local_worker_init(scratch: str, chromium: str = "") -> None:
