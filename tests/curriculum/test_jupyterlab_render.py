@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,6 +118,22 @@ def open_and_run(browser: Any, lab: Lab, notebook: str) -> Any:
     return page
 
 
+@pytest.fixture(scope="module")
+def opened(browser: Any, lab: Lab) -> Iterator[Callable[[str], Any]]:
+    """Each notebook opened and run once for this module's tests (module 8's formula test and its
+    slider test read one page: the formulas do not change when the slider moves)."""
+    pages: dict[str, Any] = {}
+
+    def page_of(notebook: str) -> Any:
+        if notebook not in pages:
+            pages[notebook] = open_and_run(browser, lab, notebook)
+        return pages[notebook]
+
+    yield page_of
+    for page in pages.values():
+        page.close()
+
+
 def rendered_markdown(page: Any) -> list[str]:
     """The text of every rendered markdown cell, as the DOM holds it."""
     return list(
@@ -144,43 +160,37 @@ def formulas_in(notebook: str) -> int:
 
 
 @pytest.mark.parametrize("notebook", [MODULE_08, MODULE_10])
-def test_formulas_render_with_mathjax_and_no_raw_tex(browser: Any, lab: Lab, notebook: str) -> None:
-    page = open_and_run(browser, lab, notebook)
-    try:
-        assert formulas_in(notebook) >= 1, "the module teaches its formula as $$…$$"
-        page.wait_for_function(
-            "n => document.querySelectorAll('.jp-RenderedMarkdown mjx-container').length >= n",
-            arg=formulas_in(notebook),
-        )
-        raw = [(t[:80], d) for t in rendered_markdown(page) for d in RAW_TEX if d in t]
-        assert raw == [], f"raw TeX shown to the trainee: {raw}"
-        assert errors_shown(page) == []
-    finally:
-        page.close()
+def test_formulas_render_with_mathjax_and_no_raw_tex(opened: Callable[[str], Any], notebook: str) -> None:
+    page = opened(notebook)
+    assert formulas_in(notebook) >= 1, "the module teaches its formula as $$…$$"
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-RenderedMarkdown mjx-container').length >= n",
+        arg=formulas_in(notebook),
+    )
+    raw = [(t[:80], d) for t in rendered_markdown(page) for d in RAW_TEX if d in t]
+    assert raw == [], f"raw TeX shown to the trainee: {raw}"
+    assert errors_shown(page) == []
 
 
-def test_visit_plan_slider_changes_its_output(browser: Any, lab: Lab) -> None:
+def test_visit_plan_slider_changes_its_output(opened: Callable[[str], Any]) -> None:
     """Module 8's capacity slider: one more hour re-plans the visits and the printed plan changes."""
-    page = open_and_run(browser, lab, MODULE_08)
-    try:
-        widget = page.locator(".jp-OutputArea-output .widget-interact").first
-        widget.wait_for()
-        output = widget.locator(".widget-output")
-        before = output.inner_text()
-        assert "排上" in before
-        slider = widget.locator(".widget-hslider")
-        label = slider.locator(".widget-readout")
-        assert label.inner_text().strip() == "20"
-        handle = slider.locator(".noUi-handle")
-        handle.focus()
-        for _ in range(20):
-            page.keyboard.press("ArrowRight")
-        page.wait_for_function("el => el.textContent.trim() === '40'", arg=label.element_handle())
-        page.wait_for_function("([el, old]) => el.innerText !== old", arg=[output.element_handle(), before])
-        after = output.inner_text()
-        assert "排上" in after and after != before
-    finally:
-        page.close()
+    page = opened(MODULE_08)
+    widget = page.locator(".jp-OutputArea-output .widget-interact").first
+    widget.wait_for()
+    output = widget.locator(".widget-output")
+    before = output.inner_text()
+    assert "排上" in before
+    slider = widget.locator(".widget-hslider")
+    label = slider.locator(".widget-readout")
+    assert label.inner_text().strip() == "20"
+    handle = slider.locator(".noUi-handle")
+    handle.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.textContent.trim() === '40'", arg=label.element_handle())
+    page.wait_for_function("([el, old]) => el.innerText !== old", arg=[output.element_handle(), before])
+    after = output.inner_text()
+    assert "排上" in after and after != before
 
 
 def test_abc_slider_changes_the_tier_summary(browser: Any, lab: Lab) -> None:

@@ -170,11 +170,13 @@ def hub() -> Iterator[Hub]:
     users = (TRAINER, *TRAINEES)
     passwords = {user: add_user(user) for user in users}
     process: subprocess.Popen[bytes] | None = None
+    installing: subprocess.Popen[bytes] | None = None
     try:
         env = dict(os.environ, PYTHON=str(trainee_python()))
-        subprocess.run(
+        # The trainee environment installs while the course is made (it waits on pip, not on us).
+        installing = subprocess.Popen(
             ["bash", str(ROOT / "scripts" / "install_trainee_env.sh"), str(base / "trainee"), "--reuse-packages", sys.prefix],
-            env=env, check=True, capture_output=True,
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
         course = base / "course"
         cli("course", "init", course)
@@ -187,6 +189,8 @@ def hub() -> Iterator[Hub]:
         cli("release", EXAM, "--course", course)
         port, exchange = free_port(), base / "exchange"
         trainer_env = assessor_env(base / "assessor", Path(env["PYTHON"]))
+        installed = installing.communicate(timeout=600)[0]
+        assert installing.returncode == 0, f"install_trainee_env.sh:\n{installed.decode(errors='replace')}"
         cli("hub", "init", course, "--trainer", TRAINER, "--trainee-env", base / "trainee",
             "--assessor-env", trainer_env, "--exchange", exchange, "--port", str(port), "--no-start")  # fmt: skip
         cli("hub", "publish", EXAM, "--course", course, "--exchange", exchange)
@@ -199,6 +203,9 @@ def hub() -> Iterator[Hub]:
         wait_for(f"http://127.0.0.1:{port}/hub/login", 90)
         yield Hub(f"http://127.0.0.1:{port}", base, course, exchange, passwords)
     finally:
+        if installing is not None and installing.poll() is None:
+            installing.kill()
+            installing.wait()
         if process is not None:
             process.terminate()
             process.wait(timeout=60)
@@ -210,13 +217,20 @@ def hub() -> Iterator[Hub]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def login(browser: Any, hub: Hub, user: str) -> Any:
+def start_login(browser: Any, hub: Hub, user: str) -> Any:
+    """Log ``user`` in on a page of its own; the hub starts their server (`login` waits for it)."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.set_default_timeout(120_000)
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
     page.fill("#password_input", hub.passwords[user])
     page.click("#login_submit")
+    return page
+
+
+def login(browser: Any, hub: Hub, user: str, page: Any = None) -> Any:
+    """``user``'s JupyterLab, once loaded (on ``page`` if `start_login` began there)."""
+    page = page or start_login(browser, hub, user)
     page.wait_for_selector(".jp-LabShell")
     return page
 
@@ -255,9 +269,9 @@ def answer_for(hub: Hub, user: str) -> str:
     return f"{ANSWER_NAME} = {expected_answers(EXAM, user, *dirs)[QUESTION].value!r}"
 
 
-def sit_exam(browser: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str, Any]]:
+def sit_exam(browser: Any, hub: Hub, user: str, other: str, page: Any) -> tuple[str, dict[str, Any]]:
     """Fetch, open, answer one question and submit; return the portfolio shown and the probe's findings."""
-    page = login(browser, hub, user)
+    page = login(browser, hub, user, page)
     try:
         return _sit_exam(page, hub, user, other)
     except Exception:
@@ -300,8 +314,9 @@ def _sit_exam(page: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(answer_for(hub, user))
     page.keyboard.press("Escape")
-    page.keyboard.press("Control+s")
-    page.wait_for_timeout(1000)
+    saved = f"/user/{user}/api/contents/{EXAM}/{EXAM}.ipynb"
+    with page.expect_response(lambda r: r.request.method == "PUT" and saved in r.url and r.ok):
+        page.keyboard.press("Control+s")
     page.goto(f"{hub.url}/user/{user}/lab")
     page.wait_for_selector(".jp-LabShell")
     assignment_list(page)
@@ -312,9 +327,11 @@ def _sit_exam(page: Any, hub: Hub, user: str, other: str) -> tuple[str, dict[str
 
 def test_trainees_sit_the_exam_on_the_hub_and_get_feedback(hub: Hub, browser: Any) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # Everyone logs in at once: the hub starts the three servers side by side, not one by one.
+    pages = {user: start_login(browser, hub, user) for user in (*TRAINEES, TRAINER)}
     shown = {}
     for user, other in zip(TRAINEES, reversed(TRAINEES), strict=True):
-        portfolio, findings = sit_exam(browser, hub, user, other)
+        portfolio, findings = sit_exam(browser, hub, user, other, pages[user])
         shown[user] = portfolio
         assert findings == {
             "grading": False,
@@ -328,7 +345,7 @@ def test_trainees_sit_the_exam_on_the_hub_and_get_feedback(hub: Hub, browser: An
     ids = [{w for w in text.split() if w.startswith("C") and w[1:].isdigit()} for text in shown.values()]
     assert ids[0] and ids[1] and ids[0] != ids[1]
 
-    page = login(browser, hub, TRAINER)
+    page = login(browser, hub, TRAINER, pages[TRAINER])
     try:
         page.goto(f"{hub.url}/user/{TRAINER}/formgrader/manage_assignments")
         page.get_by_text(EXAM, exact=True).first.wait_for(timeout=60_000)
