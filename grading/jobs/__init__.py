@@ -63,6 +63,7 @@ def run_jobs(
     setup_args: tuple[Any, ...] = (),
     retry_broken: bool = False,
     preimport: str = "",
+    warm: bool = False,
 ) -> Generator[tuple[J, R | Exception], None, None]:
     """Run ``fn(*args)`` for every ``(job, args)`` of ``calls``; yield ``(job, result)`` as each ends.
 
@@ -79,6 +80,8 @@ def run_jobs(
         retry_broken: run again, once, the jobs of a local worker that died.
         preimport: a module each local worker imports first, before the modules of ``fn`` and
             ``initializer`` (to set up the process before their imports run).
+        warm: start all ``workers`` local workers before reading ``calls``, so that a generator
+            of calls can prepare the jobs (read data, write files) while the workers start.
 
     Yields:
         ``(job, result)``: what ``fn`` returned, or the exception that ended the job
@@ -90,30 +93,37 @@ def run_jobs(
         yield from cluster.map_jobs(client, _on_dask_worker, wrapped, name=name)
         return
     boot = _Preimport(preimport) if preimport else None
-    yield from _run_local(fn, list(calls), workers, initializer, initargs, retry_broken, boot)
+    todo = calls if warm else list(calls)
+    yield from _run_local(fn, todo, workers, initializer, initargs, retry_broken, boot)
 
 
 def _run_local(
     fn: Callable[..., R],
-    calls: list[tuple[J, tuple[Any, ...]]],
+    calls: Iterable[tuple[J, tuple[Any, ...]]],
     workers: int,
     initializer: Callable[..., None] | None,
     initargs: tuple[Any, ...],
     retry_broken: bool,
     boot: _Preimport | None = None,
 ) -> Iterator[tuple[J, R | Exception]]:
+    """Run ``calls`` on a local pool (read only once its workers started, unless it is a list)."""
     context = multiprocessing.get_context("spawn")
     todo, tries = calls, 0
-    while todo:
+    while not isinstance(todo, list) or todo:
         tries += 1
         broken: list[tuple[J, tuple[Any, ...]]] = []
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)),
+            max_workers=min(workers, len(todo)) if isinstance(todo, list) else workers,
             mp_context=context,
             initializer=_init_local_worker,
             # ``boot`` is unpickled, so its module imported, before ``initializer``'s module.
             initargs=(boot, os.getpid(), initializer, initargs),
         ) as pool:
+            if not isinstance(todo, list):
+                with _main_script_not_rerun():  # a worker starts at each submit, up to `workers`
+                    for _ in range(workers):
+                        pool.submit(_started)
+                todo = list(todo)
             with _main_script_not_rerun():  # the workers start at submit
                 futures: dict[Future[R], tuple[J, tuple[Any, ...]]] = {
                     pool.submit(fn, *args): (job, args) for job, args in todo
@@ -134,6 +144,10 @@ def _run_local(
                     except Exception as exc:  # the job's own error; the caller reports it
                         yield job, exc
         todo = broken
+
+
+def _started() -> None:
+    """Nothing: submitted once per worker to start the workers before the jobs are known."""
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ import datetime as dt
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,16 +184,21 @@ def _generate(
     exam = level.exam
     check_trail(course)
     level_of = {lv.id: lv for lv in scheme.levels}
-    cohort, role = gather(course, exam, level, level_of, today)
     summary = ReportSummary(out)
     chromium = find_chromium() if pdf else None
     if pdf and chromium is None:
         summary.notices.append(PDF_HINT)
-    records = decision_records(course.db_url, level_of)
-    plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
-    printed = _Certificates(records, scheme, publishing.base) if chromium else None
-    _render(course, plan, summary, on_done, printed)
-    _write_similar_list(cohort, out / REPORTS_DIR)
+    records: list[DecisionRecord] = []
+
+    def prepare() -> tuple[_Plan, _Certificates | None]:
+        """Read what the reports are made of (while the report workers start)."""
+        cohort, role = gather(course, exam, level, level_of, today)
+        records.extend(decision_records(course.db_url, level_of))
+        plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
+        return plan, _Certificates(records, scheme, publishing.base) if chromium else None
+
+    plan = _render(course, prepare, chromium or "", summary, on_done)
+    _write_similar_list(plan.cohort, out / REPORTS_DIR)
     done = publish(course, out, scheme, key, msg, today, publishing, records)
     summary.certificates = done.certificates
     summary.register_files, summary.status_list = done.register_files, done.status_list
@@ -245,13 +250,19 @@ class _Plan:
 
 def _render(
     course: Course,
-    plan: _Plan,
+    prepare: Callable[[], tuple[_Plan, _Certificates | None]],
+    chromium: str,
     summary: ReportSummary,
     on_done: Callable[[RenderResult, int, int], None] | None,
-    printed: _Certificates | None = None,
-) -> None:
-    """Render every report of the plan, and print ``printed``, on the local pool or the Dask cluster."""
+) -> _Plan:
+    """Render every report of the plan ``prepare`` makes, and print its certificates.
+
+    On the local pool, ``prepare`` runs while the workers start (and boot ``chromium``, when
+    PDFs are printed); on the course's Dask cluster, before the workers are checked.
+    """
     scheduler = course.settings.scheduler
+    prepared: list[_Plan] = []
+    started: list[float] = []
     with ExitStack() as stack:
         client = None
         shared = None
@@ -262,14 +273,24 @@ def _render(
         scratch = Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="cmacademy-report-", dir=shared))
         )
-        jobs = _jobs(plan, scratch) + (_certificate_jobs(plan, scratch, printed) if printed else [])
+
+        def jobs() -> Iterator[RenderJob]:
+            plan, printed = prepare()
+            prepared.append(plan)
+            started.append(time.perf_counter())
+            yield from _jobs(plan, scratch)
+            if printed:
+                yield from _certificate_jobs(plan, scratch, printed)
+
+        source: Iterable[RenderJob] = jobs()
         if scheduler is not None:
+            source = list(source)
             client = stack.enter_context(cluster.connect(scheduler))
-            _check_render_workers(client, scratch, plan.out, jobs)
-        started = time.perf_counter()
-        results = run_render_jobs(jobs, course.settings.workers, scratch, on_done, client)
-        summary.timings["render_wall_seconds"] = time.perf_counter() - started
+            _check_render_workers(client, scratch, prepared[0].out, source)
+        results = run_render_jobs(source, course.settings.workers, scratch, on_done, client, chromium)
+        summary.timings["render_wall_seconds"] = time.perf_counter() - started[0]
     _collect(summary, results)
+    return prepared[0]
 
 
 def _check_render_workers(client: Client, scratch: Path, out: Path, jobs: list[RenderJob]) -> None:

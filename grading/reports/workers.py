@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.util import Finalize
 from pathlib import Path
@@ -201,22 +201,32 @@ def _setup_dask_worker(scratch: str, chromium: str = "") -> None:
 
 
 def run_render_jobs(
-    jobs: list[RenderJob],
+    jobs: Iterable[RenderJob],
     workers: int,
     scratch: Path,
     on_done: Callable[[RenderResult, int, int], None] | None = None,
     client: Client | None = None,
+    chromium: str = "",
 ) -> list[RenderResult]:
     """Render ``jobs`` in a pool of ``workers`` processes, or on ``client``'s Dask cluster.
+
+    The local workers start (and boot ``chromium`` when PDFs are wanted) before ``jobs`` is
+    read: a generator may gather the data its jobs need meanwhile.
 
     Returns:
         The results, in the order they finished.
     """
     results: list[RenderResult] = []
-    chromium = next((job.chromium for job in jobs if job.pdf and job.chromium), "")
+    listed: list[RenderJob] = []
+
+    def calls() -> Iterator[tuple[RenderJob, tuple[RenderJob]]]:
+        for job in jobs:
+            listed.append(job)
+            yield job, (job,)
+
     runs = run_jobs(
         render_job,
-        ((job, (job,)) for job in jobs),
+        calls(),
         workers=workers,
         client=client,
         name="report",
@@ -225,6 +235,7 @@ def run_render_jobs(
         setup=_setup_dask_worker,
         setup_args=(str(scratch), chromium),
         preimport=WORKER_BOOT,
+        warm=True,
     )
     try:
         for job, result in runs:
@@ -236,7 +247,7 @@ def run_render_jobs(
                 )
             results.append(result)
             if on_done:
-                on_done(result, len(results), len(jobs))
+                on_done(result, len(results), len(listed))
     finally:
         runs.close()
         if client is not None:

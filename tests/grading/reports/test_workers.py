@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 #: A main script like the ``cmacademy`` console script: importable by path only, no module name.
@@ -38,3 +39,20 @@ def test_workers_do_not_run_the_parents_main_script_again(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr[-2000:]
     assert marker.read_text() == "4"
     assert not marker.with_suffix(".rerun").exists()
+
+
+def test_warm_workers_start_before_the_jobs_are_read() -> None:
+    import multiprocessing
+    import os
+
+    from grading.jobs import run_jobs
+
+    seen: list[int] = []
+
+    def calls() -> Iterator[tuple[int, tuple[()]]]:
+        seen.append(len(multiprocessing.active_children()))  # the pool's workers, already started
+        yield from ((n, ()) for n in range(3))
+
+    done = dict(run_jobs(os.getpid, calls(), workers=2, warm=True))
+    assert seen[0] >= 2
+    assert sorted(done) == [0, 1, 2] and all(isinstance(pid, int) for pid in done.values())
