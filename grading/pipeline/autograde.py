@@ -50,6 +50,7 @@ from grading.exams.verdicts import (  # noqa: F401  (the judge's verdicts live w
     missing_reason,
     verdict,
 )
+from grading.pipeline.course import GRADING_KERNEL
 from grading.pipeline.gradebook import environment
 from grading.sandbox.kernel_pool import KernelHost, forking_possible, ro_paths, shared_host
 from grading.sandbox.launcher import (
@@ -63,7 +64,6 @@ from grading.sandbox.launcher import (
 from grading.sandbox.provisioner import HostProvisioner
 
 ERROR_NAME: Final = "AnswerNotAccepted"
-GRADING_KERNEL: Final = "cmacademy-grader"
 NOTEBOOK_TIMEOUT: Final = "NotebookTimeoutError"
 OUTPUT_TRUNCATED: Final = (
     "[cm-academy] 输出超过上限，其余输出已丢弃 (output limit reached; the rest was dropped)"

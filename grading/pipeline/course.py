@@ -31,6 +31,8 @@ from grading.settings import DEFAULT_COURSE_ID, GRADEBOOK_FILE, Limits, Settings
 # where they are used, so that opening a course (every command) does not import them.
 
 CONFIG_FILE: Final = "nbgrader_config.py"
+#: The name of the course's grading kernelspec (`grading.pipeline.autograde.VariantExecute` runs it).
+GRADING_KERNEL: Final = "cmacademy-grader"
 MARKER_FILE: Final = "cmacademy.json"
 #: The course's assessor-side folder (grading kernelspec, exam pool, handouts): its owner only.
 PRIVATE_DIR: Final = ".cmacademy"
@@ -238,8 +240,6 @@ class Course:
 
 def write_kernelspec(root: Path, limits: Limits, bank_dir: Path | None = None) -> Path:
     """Write the course's grading kernelspec: ipykernel started in the sandbox under ``limits``."""
-    from grading.pipeline.autograde import GRADING_KERNEL
-
     spec_dir = root / ".cmacademy" / "kernels" / GRADING_KERNEL
     spec_dir.mkdir(parents=True, exist_ok=True)
     argv = [
