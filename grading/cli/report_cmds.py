@@ -97,11 +97,6 @@ def report_cmd(
     from grading.cli.common import in_console_script, leave_without_teardown
 
     console = in_console_script()
-    if console:
-        # As in the report workers (`grading.jobs.boot`): nbformat without its IRI grammar, about
-        # 0.8 s of CPU; this process reads notebooks and runs no kernel. Only in the console
-        # script's own process, so a test invoking the command keeps its interpreter as it was.
-        import grading.jobs.boot  # noqa: F401
     from grading.reports.build import generate_reports
     from grading.reports.register import DEFAULT_FORMATS
     from grading.reports.status_list import PLACEHOLDER_PUBLISH_URL
