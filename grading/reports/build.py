@@ -125,6 +125,7 @@ def generate_reports(
     on_done: Callable[[RenderResult, int, int], None] | None = None,
     publish_url: str = PLACEHOLDER_PUBLISH_URL,
     formats: Sequence[str] = register.DEFAULT_FORMATS,
+    certificate_pdfs: bool | None = None,
 ) -> ReportSummary:
     """Write the reports of ``exam``, the certificates, the register and both sites under ``out``.
 
@@ -143,6 +144,8 @@ def generate_reports(
         publish_url: where ``out/public`` will be served; certificates, their status entries and
             QR codes point there.
         formats: register formats besides CSV (``xlsx``, ``jsonl``); CSV is always written.
+        certificate_pdfs: print the certificates' PDFs (default: as ``pdf``); the demo prints
+            them without the reports' PDFs.
 
     Raises:
         ReportError: bad arguments (a bad --publish-url or format), nothing to report, or a
@@ -165,7 +168,8 @@ def generate_reports(
         raise ReportError(f"{out}: exists and is not a folder; choose an output folder for --out.")
     key = load_or_create_key(signing_key_path(signing_key), published=out)
     with exclusive(course, exam, "report"):
-        return _generate(course, level, out, scheme, key, msg, today, pdf, engine, on_done, publishing)
+        printed = _Printed(pdf, pdf if certificate_pdfs is None else certificate_pdfs)
+        return _generate(course, level, out, scheme, key, msg, today, printed, engine, on_done, publishing)
 
 
 def _generate(
@@ -176,7 +180,7 @@ def _generate(
     key: Ed25519PrivateKey,
     msg: Messages,
     today: dt.date,
-    pdf: bool,
+    printed: _Printed,
     engine: str,
     on_done: Callable[[RenderResult, int, int], None] | None,
     publishing: Publishing,
@@ -185,8 +189,8 @@ def _generate(
     check_trail(course)
     level_of = {lv.id: lv for lv in scheme.levels}
     summary = ReportSummary(out)
-    chromium = find_chromium() if pdf else None
-    if pdf and chromium is None:
+    chromium = find_chromium() if printed.reports or printed.certificates else None
+    if (printed.reports or printed.certificates) and chromium is None:
         summary.notices.append(PDF_HINT)
     records: list[DecisionRecord] = []
 
@@ -194,8 +198,9 @@ def _generate(
         """Read what the reports are made of (while the report workers start)."""
         cohort, role = gather(course, exam, level, level_of, today)
         records.extend(decision_records(course.db_url, level_of))
-        plan = _Plan(cohort, role, exam, out, msg, today, chromium or "", engine)
-        return plan, _Certificates(records, scheme, publishing.base) if chromium else None
+        plan = _Plan(cohort, role, exam, out, msg, today, (chromium or "") if printed.reports else "", engine)
+        certificates = _Certificates(records, scheme, publishing.base, chromium) if chromium else None
+        return plan, certificates if printed.certificates else None
 
     plan = _render(course, prepare, chromium or "", summary, on_done)
     _write_similar_list(plan.cohort, out / REPORTS_DIR)
@@ -225,6 +230,14 @@ def _write_similar_list(cohort: CohortResults, folder: Path) -> None:
 
 
 @dataclass(frozen=True)
+class _Printed:
+    """Which PDFs a run prints."""
+
+    reports: bool
+    certificates: bool
+
+
+@dataclass(frozen=True)
 class _Certificates:
     """The certificates to print beside the reports."""
 
@@ -232,6 +245,8 @@ class _Certificates:
     scheme: Scheme
     base: str
     """The public site's base URL their QR codes point into."""
+    chromium: str
+    """The browser that prints them."""
 
 
 @dataclass(frozen=True)
@@ -367,7 +382,7 @@ def _certificate_jobs(plan: _Plan, scratch: Path, printed: _Certificates) -> lis
             "",
             plan.msg.lang,
             str(pdf),
-            plan.chromium,
+            printed.chromium,
             page=page,
         )
         for certificate_id, page, pdf in pages
