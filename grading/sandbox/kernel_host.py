@@ -120,19 +120,18 @@ TRACEBACK_SAMPLES: Final = (
 
 
 def warm_tracebacks() -> None:
-    """Format a few typical tracebacks the way the kernel does (IPython's default mode and colours).
+    """Format a few typical tracebacks the way grading kernels do (IPython's plain mode).
 
-    The first traceback a process formats imports stack_data and pygments and reads the source
-    of every frame (pandas' for a KeyError): about 1.4 s for a pandas KeyError, against 0.03-0.09 s
-    afterwards. Without this, every forked kernel whose trainee code fails paid it again; the
-    caches (modules, ``linecache``) are inherited by each fork.
+    The first traceback a process formats reads the source of every frame (pandas' for a
+    KeyError); the forked kernels inherit the host's ``linecache``. Grading kernels use plain
+    tracebacks (the launcher's options), so the default mode's formatter, which imports
+    stack_data and pygments and parses each frame's file (0.8 s of CPU per host, 0.4 s for the
+    first pandas error), is not warmed: a trainee who switches to it pays for it in their kernel.
     """
     from ipykernel.zmqshell import ZMQInteractiveShell
     from IPython.core import ultratb
 
-    formatter = ultratb.AutoFormattedTB(
-        mode=ZMQInteractiveShell.xmode.default_value, theme_name=ZMQInteractiveShell.colors.default_value
-    )
+    formatter = ultratb.AutoFormattedTB(mode="Plain", theme_name=ZMQInteractiveShell.colors.default_value)
     for code in TRACEBACK_SAMPLES:
         try:
             exec(compile(code, "<cm-academy warm-up>", "exec"), {})
