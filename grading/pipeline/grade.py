@@ -228,7 +228,7 @@ def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], Non
             client=client,
             name=f"grade-{exam}",
             initializer=init_local_worker,
-            initargs=(str(log_dir / f"grade-{exam}.log"),),
+            initargs=(str(log_dir / f"grade-{exam}.log"), settings),
             preimport=WORKER_BOOT,
             setup=setup_dask_worker,
             retry_broken=True,

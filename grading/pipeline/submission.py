@@ -333,12 +333,29 @@ def quiet() -> None:
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
 
-def init_local_worker(log_path: str) -> None:
-    """Quiet a local worker: its own and its kernels' stderr go to the course's grading log."""
-    quiet()
+def init_local_worker(log_path: str, settings: Settings | None = None) -> None:
+    """Ready a local worker: its own and its kernels' stderr go to the course's grading log.
+
+    With ``settings`` whose kernels are forked, the worker's kernel host is started first, so
+    that it warms up (about a second, mostly waiting on its sandbox and imports) while the worker
+    imports the grading stack.
+    """
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     os.close(log)
+    if settings is not None and not settings.fresh_kernels:
+        start_kernel_host(settings)
+    quiet()
+
+
+def start_kernel_host(settings: Settings) -> None:
+    """Start the kernel host the course's grading kernels will be forked from (no waiting)."""
+    from grading.pipeline.course import GRADING_KERNEL
+    from grading.sandbox.kernel_pool import forking_possible, ro_paths, start_host
+
+    spec = settings.root / ".cmacademy" / "kernels" / GRADING_KERNEL / "kernel.json"
+    if forking_possible(settings.sandbox) and spec.is_file():
+        start_host(ro_paths(spec))
 
 
 def setup_dask_worker() -> None:

@@ -44,11 +44,12 @@ SOCKET_NAME: Final = "host.sock"
 class KernelHost:
     """A running kernel host and its work directory (where kernels' runtime directories go)."""
 
-    def __init__(self, bank_dirs: tuple[str, ...] = ()) -> None:
-        """Start the host in the sandbox and wait until it is warm.
+    def __init__(self, bank_dirs: tuple[str, ...] = (), *, wait: bool = True) -> None:
+        """Start the host in the sandbox and (unless ``wait`` is False) wait until it is warm.
 
         Args:
             bank_dirs: extra case-bank directories (a course's own bank) to bind and read ahead.
+            wait: wait for the host here; otherwise `wait_ready` does, before the first kernel.
 
         Raises:
             SandboxUnavailable: the host could not start; the message has its last words.
@@ -72,7 +73,19 @@ class KernelHost:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
         )
-        self._wait_ready()
+        self._ready = False
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait until the host is warm (at once when it already said so).
+
+        Raises:
+            SandboxUnavailable: the host could not start; it is closed.
+        """
+        if not self._ready:
+            self._wait_ready()
+            self._ready = True
 
     def _wait_ready(self) -> None:
         assert self.process.stdout is not None
@@ -127,11 +140,25 @@ def shared_host(bank_dirs: tuple[str, ...] = ()) -> KernelHost:
     """
     host = _hosts.get(bank_dirs)
     if host is not None and host.alive():
+        host.wait_ready()
         return host
     if host is not None:
         host.close()
     host = _hosts[bank_dirs] = KernelHost(bank_dirs)
     return host
+
+
+def start_host(bank_dirs: tuple[str, ...] = ()) -> None:
+    """Start this process's kernel host for ``bank_dirs`` without waiting for it.
+
+    A grading worker does this first, so that the host warms up while the worker imports the
+    grading stack; `shared_host` then waits for it (or starts another, if this one failed).
+    """
+    if bank_dirs not in _hosts:
+        try:
+            _hosts[bank_dirs] = KernelHost(bank_dirs, wait=False)
+        except (OSError, SandboxUnavailable):
+            return  # shared_host tries again, and says why, when the first kernel is needed
 
 
 def ro_paths(kernelspec: Path) -> tuple[str, ...]:
