@@ -65,7 +65,9 @@ def _released_course(folder: Path, roster: Path, exam: str) -> Course:
     """
     for attempt in range(1, RELEASE_TRIES + 1):
         shutil.rmtree(folder, ignore_errors=True)
-        course = init_course(folder)
+        # The pool is drawn once at the roster's size (not grown again at the import).
+        trainees = len(roster.read_text(encoding="utf-8").splitlines()) - 1
+        course = init_course(folder, trainees=trainees)
         import_roster(course, roster)
         try:
             release(course, exam)
