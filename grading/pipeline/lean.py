@@ -202,10 +202,12 @@ class LeanAutograde(Autograde):  # type: ignore[misc]  # nbgrader ships no types
     Here the same preprocessors, built the same way, run on one notebook object: read once,
     validated once after each pass (nbconvert's ``optimistic_validation``), written once. The
     resources each preprocessor sees are nbconvert's, with the path of the file nbgrader would
-    have read. ``graded`` is the notebook that was written.
+    have read. ``graded`` holds each notebook that was written, by name.
     """
 
-    graded: NotebookNode | None = None
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.graded: dict[str, NotebookNode] = {}
 
     def convert_single_notebook(self, notebook_filename: str) -> None:
         """Sanitize and autograde one submitted notebook; write it to the autograded folder."""
@@ -232,7 +234,7 @@ class LeanAutograde(Autograde):  # type: ignore[misc]  # nbgrader ships no types
         # Validated at the end of the pass above; nbformat.writes would validate it again.
         output = nbjson.writes(nb)
         self.write_single_notebook(output if output.endswith("\n") else output + "\n", resources)
-        self.graded = nb
+        self.graded[resources["unique_key"]] = nb
 
     def _run_pass(
         self, nb: NotebookNode, resources: dict[str, Any], filename: str

@@ -310,7 +310,7 @@ def grade_one(settings: Settings, exam: str, trainee: str) -> Outcome:
     finally:
         converter.log.removeHandler(capture)
 
-    after, more = _autograded_problems(converter.graded)
+    after, more = _autograded_problems(converter.graded.get(exam))
     reasons += more
     if after is not None and status == GradingStatus.GRADED:
         status = after
