@@ -28,7 +28,6 @@ import json
 import multiprocessing
 import os
 import secrets
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -43,6 +42,7 @@ from casebank.manifest import dump_json, read_manifest, sha256_file
 from casebank.schema import MANIFEST_FILE, SCHEMA_VERSION
 from casebank.validate import collect_problems, validate_bank
 from grading.casegen.bank import KEY_MANIFEST, generate_bank
+from grading.spawning import main_script_hidden
 
 FACTS_DIR: Final = "facts"
 KEY_DIR: Final = "key"
@@ -109,32 +109,13 @@ def drawing_pool(directory: Path, clients: int = DEFAULT_POOL_CLIENTS) -> Iterat
     """
     pool = _draw(directory, clients)
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as checker:
-        with _main_script_hidden():
+        with main_script_hidden():
             checked = checker.submit(collect_problems, pool.facts)  # starts the worker
         yield pool
         problems = checked.result()
     if problems:
         raise BankValidationError(str(pool.facts), problems)
     stamp_validated(pool.facts)
-
-
-@contextmanager
-def _main_script_hidden() -> Iterator[None]:
-    """A process spawned meanwhile does not run the parent's main script again (as ``__mp_main__``).
-
-    The validation needs nothing from it, and a script without a ``__main__`` guard would draw
-    another pool there; without a ``__file__`` multiprocessing leaves ``__main__`` alone.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or path is None or getattr(main, "__spec__", None) is not None:
-        yield
-        return
-    del main.__file__
-    try:
-        yield
-    finally:
-        main.__file__ = path
 
 
 def _draw(directory: Path, clients: int) -> ExamPool:

@@ -16,13 +16,11 @@ own failure record; one failed job never stops the others).
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import importlib
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -31,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from grading.jobs import dask as cluster
+from grading.spawning import main_script_hidden
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -120,11 +119,11 @@ def _run_local(
             initargs=(boot, os.getpid(), initializer, initargs),
         ) as pool:
             if not isinstance(todo, list):
-                with _main_script_not_rerun():  # a worker starts at each submit, up to `workers`
+                with main_script_hidden():  # a worker starts at each submit, up to `workers`
                     for _ in range(workers):
                         pool.submit(_started)
                 todo = list(todo)
-            with _main_script_not_rerun():  # the workers start at submit
+            with main_script_hidden():  # the workers start at submit
                 futures: dict[Future[R], tuple[J, tuple[Any, ...]]] = {
                     pool.submit(fn, *args): (job, args) for job, args in todo
                 }
@@ -148,29 +147,6 @@ def _run_local(
 
 def _started() -> None:
     """Nothing: submitted once per worker to start the workers before the jobs are known."""
-
-
-@contextlib.contextmanager
-def _main_script_not_rerun() -> Iterator[None]:
-    """Workers spawned meanwhile do not run the parent's main script again.
-
-    A ``spawn`` child runs the parent's ``__main__`` file again (as ``__mp_main__``) when that
-    module has no import name, as with the ``cmacademy`` console script: every worker re-imported
-    the whole CLI, and nbformat's IRI grammar before ``preimport`` could stop it (about 2 s of
-    CPU each). Jobs and initializers are module-level functions of importable modules, so no
-    worker needs the script; without a ``__file__``, multiprocessing leaves ``__main__`` alone,
-    as for an interactive session.
-    """
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if main is None or path is None or getattr(main, "__spec__", None) is not None:
-        yield
-        return
-    del main.__file__
-    try:
-        yield
-    finally:
-        main.__file__ = path
 
 
 def die_with_parent(parent: int) -> None:
