@@ -224,6 +224,9 @@ class VariantExecute(BankSettings, Execute):
 
 #: How often the grader asks a starting kernel whether it is ready, and polls a killed one.
 READY_POLL: Final = 0.02
+#: Milliseconds between a client socket's attempts to connect to a kernel that has not bound yet
+#: (zmq's default is 100: most kernels bind a few ms after the first attempt, and then sat idle).
+RECONNECT_MS: Final = 5
 
 
 class ReadyClient(AsyncKernelClient):
@@ -236,6 +239,12 @@ class ReadyClient(AsyncKernelClient):
     arrived. nbclient ignores messages that do not answer its own requests, so the extra
     replies are harmless.
     """
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        # The client makes its own context (not the manager's), so it sets the interval itself.
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        return context
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -277,8 +286,8 @@ class GradingKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.client_class = "grading.pipeline.autograde.ReadyClient"
-        # Sockets retry connecting to a kernel that has not bound yet every 10 ms, not 100 ms.
-        self.context.setsockopt(zmq.RECONNECT_IVL, 10)
+        # Sockets retry connecting to a kernel that has not bound yet every few ms, not 100 ms.
+        self.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         if self.kernel_host and self.provisioner is None:

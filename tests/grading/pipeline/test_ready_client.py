@@ -1,0 +1,21 @@
+"""The grader's kernel client connects to a starting kernel as soon as the kernel has bound."""
+
+from __future__ import annotations
+
+import zmq
+
+from grading.pipeline.autograde import RECONNECT_MS, GradingKernelManager, ReadyClient
+
+
+def test_the_client_retries_a_kernel_that_has_not_bound_yet_every_few_ms() -> None:
+    # The client makes its own zmq context: the manager's setting alone did not reach its sockets,
+    # which retried every 100 ms while a forked kernel was ready after about 60 ms.
+    client = GradingKernelManager().client()
+    try:
+        assert isinstance(client, ReadyClient)
+        assert client.context is not GradingKernelManager().context
+        socket = client.context.socket(zmq.DEALER)
+        assert socket.getsockopt(zmq.RECONNECT_IVL) == RECONNECT_MS
+        socket.close()
+    finally:
+        client.context.term()
