@@ -1,8 +1,9 @@
-"""The grader's kernel client connects to a starting kernel as soon as the kernel has bound."""
+"""The grader talks to its kernels quickly: it connects as soon as a kernel has bound, and packs messages with orjson."""
 
 from __future__ import annotations
 
 import zmq
+from jupyter_client.session import Session
 
 from grading.pipeline.autograde import RECONNECT_MS, GradingKernelManager, ReadyClient
 
@@ -19,3 +20,10 @@ def test_the_client_retries_a_kernel_that_has_not_bound_yet_every_few_ms() -> No
         socket.close()
     finally:
         client.context.term()
+
+
+def test_kernel_messages_are_packed_with_orjson() -> None:
+    # jupyter_client picks orjson when it is installed (a project dependency for this reason).
+    session = Session()
+    assert session.packer == "orjson"
+    assert session.unpack(session.pack({"n": 1.5, "text": "已提交"})) == {"n": 1.5, "text": "已提交"}
