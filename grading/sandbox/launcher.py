@@ -65,8 +65,13 @@ PLAIN_TRACEBACKS: Final = "--InteractiveShell.xmode=Plain"
 #: history file in the kernel's fresh home and writes every cell to it (about 0.1 s of CPU of the
 #: 0.4 s a forked kernel spends on the associate exam). ``In``, ``Out`` and ``_`` still work.
 NO_HISTORY: Final = "--HistoryManager.enabled=False"
+#: Kernel messages packed by the standard library's json, not orjson (which jupyter_client prefers
+#: when installed, and the grader uses): under the kernel's memory limit a failed allocation then
+#: raises MemoryError, where orjson crashes the kernel (a trainee flooding the output would show as
+#: a crash, not as over the output limit). The grader reads either.
+JSON_MESSAGES: Final = "--Session.packer=json"
 #: The options every grading kernel is started with (the trainee's own kernels keep the defaults).
-GRADING_KERNEL_OPTIONS: Final = (PLAIN_TRACEBACKS, NO_HISTORY)
+GRADING_KERNEL_OPTIONS: Final = (PLAIN_TRACEBACKS, NO_HISTORY, JSON_MESSAGES)
 #: Name prefix of the private runtime directory the grader makes for each kernel.
 RUNTIME_PREFIX: Final = "cma-kernel-"
 INSTALL_HINT: Final = (

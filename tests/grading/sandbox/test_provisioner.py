@@ -78,13 +78,13 @@ def test_the_kernel_comes_from_the_host_without_a_launcher(
         kernel = km.provisioner.process
         assert isinstance(kernel, HostKernel)  # not a Popen of the launcher
         assert kernel.poll() is None
-        uid, trainee, history = eval(
-            run(km, "import os, IPython; _out = (os.getuid(), os.environ.get('CMACADEMY_TRAINEE'), "
-                    "IPython.get_ipython().history_manager.enabled)")
+        uid, trainee, history, packer = eval(
+            run(km, "import os, IPython; _ip = IPython.get_ipython(); _out = (os.getuid(), "
+                    "os.environ.get('CMACADEMY_TRAINEE'), _ip.history_manager.enabled, _ip.kernel.session.packer)")
         )  # fmt: skip
         assert uid >= IN_PROCESS_UIDS
         assert trainee == "t042"
-        assert history is False  # the grading kernel options the launcher would add
+        assert (history, packer) == (False, "json")  # the grading kernel options the launcher would add
     finally:
         asyncio.run(km.shutdown_kernel(now=True))
     assert kernel.poll() is not None
