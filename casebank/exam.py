@@ -269,7 +269,7 @@ class ExamSession:
         frame = self.bank.tables[name]
         if "client_id" not in frame.columns:
             return frame
-        rows = frame[frame["client_id"].isin(self.variant.portfolio)]
+        rows = self.bank.rows_about(name, self.variant.portfolio)
         if name == "clients":
             order = {c: i for i, c in enumerate(self.variant.portfolio)}
             rows = rows.sort_values("client_id", key=lambda s: s.map(order))
