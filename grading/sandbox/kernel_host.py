@@ -99,15 +99,50 @@ def warm(bank_dirs: list[str]) -> None:
     import numpy  # noqa: F401
     import pandas  # noqa: F401
 
+    import casebank.answers
     import casebank.exam  # noqa: F401
     from casebank.load import preload
 
     preload()
     for directory in bank_dirs:
         preload(directory)
+    warm_kernel_start()
     warm_tracebacks()
     if threading.active_count() > 1:
         raise HostError("a warm-up import started a thread; forking would copy it half-done")
+
+
+#: Modules every grading kernel imported after the fork (IPython's debugger, completer and
+#: inspector, which the kernel's shell sets up; pandas' display formatters for a DataFrame's HTML
+#: and text; tornado's asyncio loop): imported in the host, each kernel finds them loaded.
+KERNEL_START_MODULES: Final = (
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "IPython.utils.wildcard",
+    "faulthandler",
+    "pandas.io.formats.html",
+    "pandas.io.formats.string",
+    "pygments.formatters.terminal256",
+    "pygments.styles",
+    "sqlite3",
+    "tornado.platform.asyncio",
+)
+
+
+def warm_kernel_start() -> None:
+    """Import what each kernel's start-up and first DataFrame display would import after the fork."""
+    import importlib
+
+    import pandas
+
+    for name in KERNEL_START_MODULES:
+        importlib.import_module(name)
+    sample = pandas.DataFrame({"client_id": ["C0001"], "revenue_wan": [1.5]})
+    sample._repr_html_()  # type: ignore[operator]  # (pandas-stubs read it as a column)
+    repr(sample)
 
 
 #: Failing code the host formats once, so that forked kernels find IPython's traceback machinery warm.

@@ -126,6 +126,16 @@ def test_a_forked_kernel_finds_tracebacks_warm_and_plain(kernel: Kernel) -> None
     assert seen == {"stack_data": False, "frame": True, "mode": "Plain"}
 
 
+def test_a_forked_kernel_finds_its_exam_and_display_modules_loaded(kernel: Kernel) -> None:
+    # Nothing in a kernel imports these before its first cell: the host did, before forking.
+    seen = kernel.run(
+        "import sys\n"
+        "result = [m for m in ('casebank.answers', 'pandas.io.formats.html', 'pandas.io.formats.string') "
+        "if m in sys.modules]"
+    )
+    assert seen == ["casebank.answers", "pandas.io.formats.html", "pandas.io.formats.string"]
+
+
 def test_a_forked_kernel_sees_only_the_allowed_environment_and_no_assessor_side(kernel: Kernel) -> None:
     seen = kernel.run(
         "import os, importlib.util, socket\n"
