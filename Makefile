@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# An editable install compiles none of the project's own modules; processes that may not
+	@# write bytecode (PYTHONDONTWRITEBYTECODE, the sandbox) would compile them on every start.
+	$(BIN)/python -m compileall -q casebank grading > /dev/null
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
