@@ -28,7 +28,9 @@ from grading.pipeline.submission import (
     grade_one,
     init_local_worker,
     setup_dask_worker,
+    start_run_host,
 )
+from grading.sandbox.kernel_pool import HostAddress
 from grading.sandbox.launcher import SandboxUnavailable, probe
 from grading.settings import Settings
 from grading.status import GRADING_DONE, GradingStatus
@@ -221,6 +223,12 @@ def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], Non
             cluster.check_workers(client, check_grading_worker, settings)
         engine = open_engine(settings.db_url)
         stack.callback(engine.dispose)
+        log = log_dir / f"grade-{exam}.log"
+        # Local workers fork their kernels from one host of the run's (one warm-up, not one each).
+        host = start_run_host(settings, log) if jobs and client is None else None
+        if host is not None:
+            stack.callback(host.close)
+        address = HostAddress(str(host.base), str(host.socket), host.process.pid) if host else None
         results = run_jobs(
             grade_one,
             ((job, (settings, exam, job.trainee)) for job in jobs),
@@ -228,7 +236,7 @@ def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], Non
             client=client,
             name=f"grade-{exam}",
             initializer=init_local_worker,
-            initargs=(str(log_dir / f"grade-{exam}.log"), settings),
+            initargs=(str(log), settings, address),
             preimport=WORKER_BOOT,
             setup=setup_dask_worker,
             retry_broken=True,

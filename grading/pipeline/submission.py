@@ -29,6 +29,8 @@ from grading.status import GradingStatus
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
+    from grading.sandbox.kernel_pool import HostAddress, KernelHost
+
 #: (exception name, text in its message or "", what the trainee's code tried) seen in error outputs.
 BLOCKED_ACTIONS: Final = (
     ("ModuleNotFoundError", "grading", "imported the assessor package"),
@@ -333,29 +335,60 @@ def quiet() -> None:
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
 
-def init_local_worker(log_path: str, settings: Settings | None = None) -> None:
+def init_local_worker(
+    log_path: str, settings: Settings | None = None, host: HostAddress | None = None
+) -> None:
     """Ready a local worker: its own and its kernels' stderr go to the course's grading log.
 
-    With ``settings`` whose kernels are forked, the worker's kernel host is started first, so
-    that it warms up (about a second, mostly waiting on its sandbox and imports) while the worker
-    imports the grading stack.
+    With ``settings`` whose kernels are forked, the worker forks them from ``host`` (the run's
+    kernel host, started by the grading parent; see `start_run_host`), or else starts a kernel
+    host of its own first, so that it warms up (about a second, mostly waiting on its sandbox
+    and imports) while the worker imports the grading stack.
     """
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     os.close(log)
     if settings is not None and not settings.fresh_kernels:
-        start_kernel_host(settings)
+        start_kernel_host(settings, host)
     quiet()
 
 
-def start_kernel_host(settings: Settings) -> None:
-    """Start the kernel host the course's grading kernels will be forked from (no waiting)."""
+def _host_bank_dirs(settings: Settings) -> tuple[str, ...] | None:
+    """The read-only paths of the course's grading kernels, when they are forked from a host."""
     from grading.pipeline.course import GRADING_KERNEL
-    from grading.sandbox.kernel_pool import forking_possible, ro_paths, start_host
+    from grading.sandbox.kernel_pool import forking_possible, ro_paths
 
     spec = settings.root / ".cmacademy" / "kernels" / GRADING_KERNEL / "kernel.json"
-    if forking_possible(settings.sandbox) and spec.is_file():
-        start_host(ro_paths(spec))
+    if settings.fresh_kernels or not forking_possible(settings.sandbox) or not spec.is_file():
+        return None
+    return ro_paths(spec)
+
+
+def start_kernel_host(settings: Settings, host: HostAddress | None = None) -> None:
+    """Use ``host``, or start this process's kernel host, for the course's grading kernels (no waiting)."""
+    from grading.sandbox.kernel_pool import start_host, use_host
+
+    bank_dirs = _host_bank_dirs(settings)
+    if bank_dirs is not None:
+        use_host(bank_dirs, host) if host is not None else start_host(bank_dirs)
+
+
+def start_run_host(settings: Settings, log: Path) -> KernelHost | None:
+    """Start one kernel host for all local workers of a grading run (None: kernels are not forked).
+
+    The caller stops it after the run. It warms up while the workers start and import; they wait
+    for it before their first kernel.
+    """
+    from grading.sandbox.kernel_pool import KernelHost
+    from grading.sandbox.launcher import SandboxUnavailable
+
+    bank_dirs = _host_bank_dirs(settings)
+    if bank_dirs is None:
+        return None
+    try:
+        return KernelHost(bank_dirs, wait=False, log=log)
+    except (OSError, SandboxUnavailable):
+        return None  # each worker starts its own, and says why if that fails too
 
 
 def setup_dask_worker() -> None:

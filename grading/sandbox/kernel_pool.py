@@ -17,6 +17,7 @@ workers use fresh kernels.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import select
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -44,12 +46,15 @@ SOCKET_NAME: Final = "host.sock"
 class KernelHost:
     """A running kernel host and its work directory (where kernels' runtime directories go)."""
 
-    def __init__(self, bank_dirs: tuple[str, ...] = (), *, wait: bool = True) -> None:
+    def __init__(
+        self, bank_dirs: tuple[str, ...] = (), *, wait: bool = True, log: Path | None = None
+    ) -> None:
         """Start the host in the sandbox and (unless ``wait`` is False) wait until it is warm.
 
         Args:
             bank_dirs: extra case-bank directories (a course's own bank) to bind and read ahead.
             wait: wait for the host here; otherwise `wait_ready` does, before the first kernel.
+            log: where the host and its kernels write their errors (default: this process's stderr).
 
         Raises:
             SandboxUnavailable: the host could not start; the message has its last words.
@@ -67,12 +72,14 @@ class KernelHost:
         }
         args = bwrap_args([Path(d) for d in bank_dirs], [self.base], self.base, env)
         args += ["--ro-bind", str(HOST_SCRIPT), str(HOST_MOUNT), "--cap-add", HOST_CAPABILITIES, "--"]
-        # The host and its kernels write to this worker's stderr (the course's grading log).
-        self.process = subprocess.Popen(
-            [*args, sys.executable, str(HOST_MOUNT), str(self.socket), str(SANDBOX_UID_BASE), *bank_dirs],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-        )
+        # The host and its kernels write to the worker's stderr (the course's grading log), or to ``log``.
+        with open(log, "ab") if log is not None else contextlib.nullcontext() as errors:
+            self.process = subprocess.Popen(
+                [*args, sys.executable, str(HOST_MOUNT), str(self.socket), str(SANDBOX_UID_BASE), *bank_dirs],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+            )
         self._ready = False
         if wait:
             self.wait_ready()
@@ -124,6 +131,60 @@ class KernelHost:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class HostAddress:
+    """How another process finds a running kernel host: its work directory, socket and process."""
+
+    base: str
+    socket: str
+    pid: int
+
+
+class SharedHost(KernelHost):
+    """A kernel host started by another process (the grading parent), used by this worker.
+
+    Both local workers of a run fork their kernels from one host: one warm-up (imports and
+    case bank, about 0.7 s of CPU) instead of one per worker. Its owner stops it; a worker that
+    finds it gone starts a host of its own (`shared_host`).
+    """
+
+    def __init__(self, address: HostAddress) -> None:
+        """Use the host at ``address`` (no process of this worker's own is started)."""
+        self.base = Path(address.base)
+        self.socket = Path(address.socket)
+        self.pid = address.pid
+        self._ready = False
+
+    def wait_ready(self) -> None:
+        """Wait until the host listens (it binds its socket once warm).
+
+        Raises:
+            SandboxUnavailable: the host ended, or did not listen in time.
+        """
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._ready:
+            if self.socket.exists():
+                self._ready = True
+            elif not self.alive() or time.monotonic() > deadline:
+                raise SandboxUnavailable("the grading run's kernel host stopped before it was warm")
+            else:
+                time.sleep(SHARED_POLL)
+
+    def alive(self) -> bool:
+        """Whether the owner's host process still runs."""
+        try:
+            os.kill(self.pid, 0)
+        except OSError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Leave the host to its owner."""
+
+
+#: How often a worker looks whether the run's shared kernel host listens yet (seconds).
+SHARED_POLL: Final = 0.01
+
 _hosts: dict[tuple[str, ...], KernelHost] = {}
 
 
@@ -140,12 +201,21 @@ def shared_host(bank_dirs: tuple[str, ...] = ()) -> KernelHost:
     """
     host = _hosts.get(bank_dirs)
     if host is not None and host.alive():
-        host.wait_ready()
-        return host
+        try:
+            host.wait_ready()
+            return host
+        except SandboxUnavailable:
+            if not isinstance(host, SharedHost):
+                raise
     if host is not None:
         host.close()
     host = _hosts[bank_dirs] = KernelHost(bank_dirs)
     return host
+
+
+def use_host(bank_dirs: tuple[str, ...], address: HostAddress) -> None:
+    """Fork this process's kernels for ``bank_dirs`` from the host at ``address`` (see `SharedHost`)."""
+    _hosts[bank_dirs] = SharedHost(address)
 
 
 def start_host(bank_dirs: tuple[str, ...] = ()) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,41 @@ def test_a_worker_starts_its_kernel_host_before_its_first_job(cohort: Cohort) ->
         assert kernel_pool.shared_host(dirs) is started  # the first job waits for that very host
     finally:
         kernel_pool._close_all()
+
+
+def test_workers_share_the_runs_kernel_host_and_start_their_own_once_it_is_gone(cohort: Cohort) -> None:
+    from grading.pipeline.course import GRADING_KERNEL
+    from grading.pipeline.submission import start_kernel_host, start_run_host
+    from grading.sandbox import kernel_pool
+
+    if not kernel_pool.forking_possible(sandbox=True):
+        pytest.skip("forking kernels needs root and the sandbox")
+    settings = cohort.course.settings
+    dirs = kernel_pool.ro_paths(settings.root / ".cmacademy" / "kernels" / GRADING_KERNEL / "kernel.json")
+    kernel_pool._close_all()
+    run_host = start_run_host(settings, cohort.course.root / "host.log")  # the parent's, for all workers
+    assert run_host is not None
+    address = kernel_pool.HostAddress(str(run_host.base), str(run_host.socket), run_host.process.pid)
+    try:
+        start_kernel_host(settings, address)  # in a worker: no host of its own
+        used = kernel_pool.shared_host(dirs)  # waits until the run's host listens
+        assert isinstance(used, kernel_pool.SharedHost)
+        assert used.socket == run_host.socket and used.socket.exists()
+        run_host.close()  # the run's host went away: the worker starts one of its own
+        own = kernel_pool.shared_host(dirs)
+        assert not isinstance(own, kernel_pool.SharedHost) and own.alive()
+    finally:
+        run_host.close()
+        kernel_pool._close_all()
+
+
+def test_a_shared_host_that_ended_before_it_listened_is_reported(tmp_path: Path) -> None:
+    from grading.sandbox.kernel_pool import HostAddress, SharedHost
+    from grading.sandbox.launcher import SandboxUnavailable
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    host = SharedHost(HostAddress(str(tmp_path), str(tmp_path / "host.sock"), ended.pid))
+    assert not host.alive()
+    with pytest.raises(SandboxUnavailable, match="kernel host stopped before it was warm"):
+        host.wait_ready()
