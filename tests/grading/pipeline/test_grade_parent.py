@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,49 +29,52 @@ def test_the_parent_leaves_nbgrader_nbformat_and_pandas_to_the_workers() -> None
     assert done.stdout.strip() == "[]"
 
 
-def test_a_worker_starts_its_kernel_host_before_its_first_job(cohort: Cohort) -> None:
+@pytest.fixture
+def kernel_dirs(cohort: Cohort) -> Iterator[tuple[str, ...]]:
+    """The read-only paths of the cohort's grading kernels; no kernel host of this process's before or after."""
     from grading.pipeline.course import GRADING_KERNEL
+    from grading.sandbox import kernel_pool
+
+    if not kernel_pool.forking_possible(sandbox=True):
+        pytest.skip("forking kernels needs root and the sandbox")
+    spec = cohort.course.root / ".cmacademy" / "kernels" / GRADING_KERNEL / "kernel.json"
+    kernel_pool._close_all()
+    yield kernel_pool.ro_paths(spec)
+    kernel_pool._close_all()
+
+
+def test_a_worker_starts_its_kernel_host_before_its_first_job(
+    cohort: Cohort, kernel_dirs: tuple[str, ...]
+) -> None:
     from grading.pipeline.submission import start_kernel_host
     from grading.sandbox import kernel_pool
 
-    if not kernel_pool.forking_possible(sandbox=True):
-        pytest.skip("forking kernels needs root and the sandbox")
-    settings = cohort.course.settings
-    dirs = kernel_pool.ro_paths(settings.root / ".cmacademy" / "kernels" / GRADING_KERNEL / "kernel.json")
-    kernel_pool._close_all()
-    start_kernel_host(settings)  # returns at once: the host warms up while the worker imports
-    try:
-        started = kernel_pool._hosts[dirs]
-        assert started.alive()
-        assert kernel_pool.shared_host(dirs) is started  # the first job waits for that very host
-    finally:
-        kernel_pool._close_all()
+    start_kernel_host(cohort.course.settings)  # returns at once: the host warms up while the worker imports
+    started = kernel_pool._hosts[kernel_dirs]
+    assert started.alive()
+    assert kernel_pool.shared_host(kernel_dirs) is started  # the first job waits for that very host
 
 
-def test_workers_share_the_runs_kernel_host_and_start_their_own_once_it_is_gone(cohort: Cohort) -> None:
-    from grading.pipeline.course import GRADING_KERNEL
+def test_workers_share_the_runs_kernel_host_and_start_their_own_once_it_is_gone(
+    cohort: Cohort, kernel_dirs: tuple[str, ...]
+) -> None:
     from grading.pipeline.submission import start_kernel_host, start_run_host
     from grading.sandbox import kernel_pool
 
-    if not kernel_pool.forking_possible(sandbox=True):
-        pytest.skip("forking kernels needs root and the sandbox")
     settings = cohort.course.settings
-    dirs = kernel_pool.ro_paths(settings.root / ".cmacademy" / "kernels" / GRADING_KERNEL / "kernel.json")
-    kernel_pool._close_all()
     run_host = start_run_host(settings, cohort.course.root / "host.log")  # the parent's, for all workers
     assert run_host is not None
     address = kernel_pool.HostAddress(str(run_host.base), str(run_host.socket), run_host.process.pid)
     try:
         start_kernel_host(settings, address)  # in a worker: no host of its own
-        used = kernel_pool.shared_host(dirs)  # waits until the run's host listens
+        used = kernel_pool.shared_host(kernel_dirs)  # waits until the run's host listens
         assert isinstance(used, kernel_pool.SharedHost)
         assert used.socket == run_host.socket and used.socket.exists()
         run_host.close()  # the run's host went away: the worker starts one of its own
-        own = kernel_pool.shared_host(dirs)
+        own = kernel_pool.shared_host(kernel_dirs)
         assert not isinstance(own, kernel_pool.SharedHost) and own.alive()
     finally:
         run_host.close()
-        kernel_pool._close_all()
 
 
 def test_a_shared_host_that_ended_before_it_listened_is_reported(tmp_path: Path) -> None:
