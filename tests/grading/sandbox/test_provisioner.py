@@ -78,13 +78,15 @@ def test_the_kernel_comes_from_the_host_without_a_launcher(
         kernel = km.provisioner.process
         assert isinstance(kernel, HostKernel)  # not a Popen of the launcher
         assert kernel.poll() is None
-        uid, trainee, history, packer = eval(
+        uid, trainee, history, packer, pause = eval(
             run(km, "import os, IPython; _ip = IPython.get_ipython(); _out = (os.getuid(), "
-                    "os.environ.get('CMACADEMY_TRAINEE'), _ip.history_manager.enabled, _ip.kernel.session.packer)")
+                    "os.environ.get('CMACADEMY_TRAINEE'), _ip.history_manager.enabled, _ip.kernel.session.packer, "
+                    "_ip.kernel._execute_sleep)")
         )  # fmt: skip
         assert uid >= IN_PROCESS_UIDS
         assert trainee == "t042"
-        assert (history, packer) == (False, "json")  # the grading kernel options the launcher would add
+        # The grading kernel options the launcher would add.
+        assert (history, packer, pause) == (False, "json", 0)
     finally:
         asyncio.run(km.shutdown_kernel(now=True))
     assert kernel.poll() is not None
