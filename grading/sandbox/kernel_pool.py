@@ -1,8 +1,9 @@
-"""Warm kernels for a grading worker: one kernel host per worker, kernels forked from it.
+"""Warm kernels for grading workers: one kernel host per run (or per worker), kernels forked from it.
 
-A worker starts one `grading.sandbox.kernel_host` inside the sandbox (bubblewrap as for any kernel,
-plus the capabilities the host needs to give each forked kernel its own namespaces and uid;
-the kernels themselves have none). The host imports ipykernel and pandas and reads the case
+The grading parent starts one `grading.sandbox.kernel_host` for its local workers (`SharedHost`);
+a worker without one, or whose host is gone, starts its own. The host runs inside the sandbox
+(bubblewrap as for any kernel, plus the capabilities the host needs to give each forked kernel
+its own namespaces and uid; the kernels themselves have none). The host imports ipykernel and pandas and reads the case
 bank once; each submission's kernel is then forked from it in milliseconds instead of
 starting an interpreter and importing everything again.
 
