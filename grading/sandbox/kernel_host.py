@@ -1,10 +1,9 @@
 """The kernel host: runs *inside* the sandbox and forks warm kernels for the grader.
 
 Starting a kernel costs about a second of CPU (the interpreter, ipykernel, pandas and the case
-bank) before a trainee's first line runs. The host pays that once per grading worker: it
-imports the kernel stack, reads the case bank, and then, for each submission, forks a kernel
-from that warm state. Each forked kernel is put back into the isolation a fresh sandboxed kernel
-has:
+bank) before a trainee's first line runs. The host pays that once per grading run: it imports
+the kernel stack, reads and indexes the case bank, and then forks a kernel per submission from
+that warm state, put back into the isolation a fresh sandboxed kernel has:
 
 - a **mount namespace** of its own: a fresh ``/tmp``; of the host's work directory only its own
   runtime directory (connection file, sockets, scratch) is left;
@@ -112,9 +111,8 @@ def warm(bank_dirs: list[str]) -> None:
         raise HostError("a warm-up import started a thread; forking would copy it half-done")
 
 
-#: Modules every grading kernel imported after the fork (IPython's debugger, completer and
-#: inspector, which the kernel's shell sets up; pandas' display formatters for a DataFrame's HTML
-#: and text; tornado's asyncio loop): imported in the host, each kernel finds them loaded.
+#: Modules every grading kernel imported after the fork (IPython's debugger, completer, inspector;
+#: tornado's asyncio loop); pandas' display formatters come with `warm_kernel_start`'s sample.
 KERNEL_START_MODULES: Final = (
     "IPython.core.completerlib",
     "IPython.core.debugger",
@@ -123,8 +121,6 @@ KERNEL_START_MODULES: Final = (
     "IPython.extensions.storemagic",
     "IPython.utils.wildcard",
     "faulthandler",
-    "pandas.io.formats.html",
-    "pandas.io.formats.string",
     "pygments.formatters.terminal256",
     "pygments.styles",
     "sqlite3",
@@ -141,8 +137,7 @@ def warm_kernel_start() -> None:
     for name in KERNEL_START_MODULES:
         importlib.import_module(name)
     sample = pandas.DataFrame({"client_id": ["C0001"], "revenue_wan": [1.5]})
-    sample._repr_html_()  # type: ignore[operator]  # (pandas-stubs read it as a column)
-    repr(sample)
+    _shown = (repr(sample), sample._repr_html_())  # type: ignore[operator]  # (pandas-stubs: a column)
 
 
 #: Failing code the host formats once, so that forked kernels find IPython's traceback machinery warm.
@@ -155,13 +150,10 @@ TRACEBACK_SAMPLES: Final = (
 
 
 def warm_tracebacks() -> None:
-    """Format a few typical tracebacks the way grading kernels do (IPython's plain mode).
+    """Format a few typical tracebacks as grading kernels do (IPython's plain mode).
 
-    The first traceback a process formats reads the source of every frame (pandas' for a
-    KeyError); the forked kernels inherit the host's ``linecache``. Grading kernels use plain
-    tracebacks (the launcher's options), so the default mode's formatter, which imports
-    stack_data and pygments and parses each frame's file (0.8 s of CPU per host, 0.4 s for the
-    first pandas error), is not warmed: a trainee who switches to it pays for it in their kernel.
+    Forked kernels inherit the ``linecache`` (pandas' source, read for a first KeyError). The
+    default mode's formatter (stack_data, 0.8 s of CPU) is not warmed: kernels use plain mode.
     """
     from ipykernel.zmqshell import ZMQInteractiveShell
     from IPython.core import ultratb
