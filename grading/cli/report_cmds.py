@@ -94,9 +94,7 @@ def report_cmd(
     engine: str,
 ) -> None:
     """Reports per trainee (HTML, PDF), cohort report, register, signed certificates, public site, HR dashboard."""
-    from grading.cli.common import in_console_script, leave_without_teardown
-
-    console = in_console_script()
+    from grading.cli.common import leave_without_teardown
     from grading.reports.build import generate_reports
     from grading.reports.register import DEFAULT_FORMATS
     from grading.reports.status_list import PLACEHOLDER_PUBLISH_URL
@@ -142,8 +140,7 @@ def report_cmd(
         warn(f"  {name}: {why}")
     if summary.failures:
         sys.exit(1)
-    if console:
-        leave_without_teardown()  # freeing the run's objects took ~0.3 s after the last line
+    leave_without_teardown()  # freeing the run's objects took ~0.3 s after the last line
 
 
 @click.command("verify")

@@ -30,7 +30,6 @@ from grading.pipeline.submission import (
     setup_dask_worker,
     start_run_host,
 )
-from grading.sandbox.kernel_pool import HostAddress
 from grading.sandbox.launcher import SandboxUnavailable, probe
 from grading.settings import Settings
 from grading.status import GRADING_DONE, GradingStatus
@@ -228,7 +227,7 @@ def _grade(course: Course, exam: str, on_done: Callable[[Outcome, int, int], Non
         host = start_run_host(settings, log) if jobs and client is None else None
         if host is not None:
             stack.callback(host.close)
-        address = HostAddress(str(host.base), str(host.socket), host.process.pid) if host else None
+        address = host.address if host is not None else None
         results = run_jobs(
             grade_one,
             ((job, (settings, exam, job.trainee)) for job in jobs),

@@ -348,7 +348,7 @@ def init_local_worker(
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 2)
     os.close(log)
-    if settings is not None and not settings.fresh_kernels:
+    if settings is not None:
         start_kernel_host(settings, host)
     quiet()
 
@@ -369,8 +369,12 @@ def start_kernel_host(settings: Settings, host: HostAddress | None = None) -> No
     from grading.sandbox.kernel_pool import start_host, use_host
 
     bank_dirs = _host_bank_dirs(settings)
-    if bank_dirs is not None:
-        use_host(bank_dirs, host) if host is not None else start_host(bank_dirs)
+    if bank_dirs is None:
+        return
+    if host is not None:
+        use_host(bank_dirs, host)
+    else:
+        start_host(bank_dirs)
 
 
 def start_run_host(settings: Settings, log: Path) -> KernelHost | None:

@@ -3,9 +3,9 @@
 The grading parent starts one `grading.sandbox.kernel_host` for its local workers (`SharedHost`);
 a worker without one, or whose host is gone, starts its own. The host runs inside the sandbox
 (bubblewrap as for any kernel, plus the capabilities the host needs to give each forked kernel
-its own namespaces and uid; the kernels themselves have none). The host imports ipykernel and pandas and reads the case
-bank once; each submission's kernel is then forked from it in milliseconds instead of
-starting an interpreter and importing everything again.
+its own namespaces and uid; the kernels themselves have none). The host imports ipykernel and
+pandas and reads the case bank once; each submission's kernel is then forked from it in
+milliseconds instead of starting an interpreter and importing everything again.
 
 The course's kernelspec is unchanged: its launcher (``python -m grading.sandbox``) sees
 ``CMACADEMY_KERNEL_HOST`` and asks the host for a kernel instead of starting bubblewrap. Plain
@@ -119,6 +119,11 @@ class KernelHost:
             f"the kernel host did not start in the sandbox ({detail}); kernels are started fresh, or "
             "pass --fresh-kernels to `cmacademy grade` to skip the host."
         )
+
+    @property
+    def address(self) -> HostAddress:
+        """How another process (a worker) finds this host (`SharedHost`)."""
+        return HostAddress(str(self.base), str(self.socket), self.process.pid)
 
     def alive(self) -> bool:
         """Whether the host still serves."""

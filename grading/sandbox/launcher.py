@@ -31,11 +31,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -336,26 +334,16 @@ def launch_forked(
     This process stands for the kernel towards the grader: when the grader kills it, the
     connection closes and the host kills the kernel.
     """
+    from grading.sandbox.host_client import HostKernel
+
     request = kernel_request(kernel, connection_file, scratch, uid, limits)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(128 + signal.SIGTERM))
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.connect(str(host))
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            replies = conn.makefile("rb")
-            started = json.loads(replies.readline() or b"{}")
-            if "pid" not in started:
-                reason = started.get("error", "it closed the connection")
-                print(
-                    f"cm-academy sandbox: the kernel host could not start the kernel: {reason}",
-                    file=sys.stderr,
-                )
-                return 1
-            ended = json.loads(replies.readline() or b"{}")
-            return int(ended.get("exit", 1))
-    except OSError as exc:
-        print(f"cm-academy sandbox: cannot reach the kernel host at {host}: {exc}", file=sys.stderr)
+        forked = HostKernel.ask(host, request)
+    except SandboxUnavailable as exc:
+        print(f"cm-academy sandbox: {exc}", file=sys.stderr)
         return 1
+    return forked.wait()
 
 
 def kernel_request(

@@ -9,9 +9,10 @@ of CPU and 0.05 s before the kernel is even asked for, on each of a cohort's not
 `HostProvisioner` is jupyter_client's local provisioner with that launcher done in the grading
 worker itself: the same parsing of the kernelspec's command line (`grading.sandbox.launcher.
 parse_launch`), the same scratch, uid, environment allow-list and limits, the same request to
-the host. `HostKernel` stands in for the kernel process towards jupyter_client: its connection
-to the host is the kernel's life (the host answers ``{"exit": CODE}`` when the kernel ends, and
-kills the kernel when the connection closes).
+the host. `HostKernel` (`grading.sandbox.host_client`, as the launcher uses it) stands in for the
+kernel process towards jupyter_client: its connection to the host is the kernel's life (the
+host answers ``{"exit": CODE}`` when the kernel ends, and kills the kernel when the connection
+closes).
 
 Only a grading worker with a kernel host uses it (`grading.pipeline.autograde.VariantExecute`);
 plain ``nbgrader autograde`` runs the kernelspec's launcher as before.
@@ -20,11 +21,7 @@ plain ``nbgrader autograde`` runs the kernelspec's launcher as before.
 from __future__ import annotations
 
 import itertools
-import json
 import os
-import select
-import signal
-import socket
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,6 +29,7 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 from traitlets import Unicode
 
+from grading.sandbox.host_client import HostKernel
 from grading.sandbox.launcher import (
     ENV_SANDBOX,
     SANDBOX_ON,
@@ -49,8 +47,6 @@ LAUNCHER_MODULE: Final = ("-m", "grading.sandbox")
 IN_PROCESS_UIDS: Final = SANDBOX_UID_BASE + 100_000
 #: Kernels one worker process can have alive at once without sharing a uid.
 UIDS_PER_WORKER: Final = 100
-#: Seconds to wait for the host to answer that it forked the kernel.
-FORK_TIMEOUT: Final = 30.0
 
 _sequence = itertools.count()
 
@@ -58,95 +54,6 @@ _sequence = itertools.count()
 def kernel_uid() -> int:
     """A uid of the next kernel's own: unique among this worker's recent kernels and other workers'."""
     return IN_PROCESS_UIDS + (os.getpid() % 100_000) * UIDS_PER_WORKER + next(_sequence) % UIDS_PER_WORKER
-
-
-class HostKernel:
-    """A kernel forked by the host, seen as a process: alive while its connection to the host is."""
-
-    stdin = stdout = stderr = None
-
-    def __init__(self, conn: socket.socket, pid: int) -> None:
-        """Wrap the connection a kernel was asked for on (``pid`` is the host's, in its namespace)."""
-        self._conn: socket.socket | None = conn
-        self._buffer = b""
-        self.pid = pid
-        self.returncode: int | None = None
-
-    @classmethod
-    def ask(cls, host: Path, request: dict[str, object]) -> HostKernel:
-        """Ask the host at ``host`` for a kernel; returns once it is forked.
-
-        Raises:
-            SandboxUnavailable: the host cannot be reached or refused the request (with its reason).
-        """
-        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            conn.settimeout(FORK_TIMEOUT)
-            conn.connect(str(host))
-            conn.sendall(json.dumps(request).encode() + b"\n")
-            kernel = cls(conn, 0)
-            started = kernel._read_line()
-        except OSError as exc:
-            conn.close()
-            raise SandboxUnavailable(f"cannot reach the kernel host at {host}: {exc}") from None
-        if started is None or "pid" not in started:
-            conn.close()
-            reason = (started or {}).get("error", "it closed the connection")
-            raise SandboxUnavailable(f"the kernel host could not start the kernel: {reason}")
-        kernel.pid = int(started["pid"])
-        conn.settimeout(None)
-        return kernel
-
-    def _read_line(self) -> dict[str, Any] | None:
-        """The host's next message, or None once the connection is closed."""
-        assert self._conn is not None
-        while b"\n" not in self._buffer:
-            data = self._conn.recv(4096)
-            if not data:
-                return None
-            self._buffer += data
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        message: dict[str, Any] = json.loads(line)
-        return message
-
-    def _ended(self, code: int) -> int:
-        self.returncode = code
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-        return code
-
-    def poll(self) -> int | None:
-        """The kernel's exit code once it ended, else None (never blocks)."""
-        if self.returncode is not None or self._conn is None:
-            return self.returncode
-        readable, _, _ = select.select([self._conn], [], [], 0)
-        if not readable:
-            return None
-        return self.wait()
-
-    def wait(self, timeout: float | None = None) -> int:
-        """Wait for the kernel to end; its exit code (1 when the host went away first)."""
-        if self.returncode is not None or self._conn is None:
-            return self.returncode if self.returncode is not None else 1
-        self._conn.settimeout(timeout)
-        try:
-            ended = self._read_line()
-        except OSError:
-            ended = None
-        return self._ended(int((ended or {}).get("exit", 1)))
-
-    def kill(self) -> None:
-        """End the kernel: closing the connection has the host kill it."""
-        if self.returncode is None:
-            self._ended(-signal.SIGKILL)
-
-    terminate = kill
-
-    def send_signal(self, signum: int) -> None:
-        """SIGKILL and SIGTERM end the kernel; grading kernels are interrupted by message, not signal."""
-        if signum in (signal.SIGKILL, signal.SIGTERM):
-            self.kill()
 
 
 class HostProvisioner(LocalProvisioner):

@@ -64,9 +64,8 @@ def test_workers_share_the_runs_kernel_host_and_start_their_own_once_it_is_gone(
     settings = cohort.course.settings
     run_host = start_run_host(settings, cohort.course.root / "host.log")  # the parent's, for all workers
     assert run_host is not None
-    address = kernel_pool.HostAddress(str(run_host.base), str(run_host.socket), run_host.process.pid)
     try:
-        start_kernel_host(settings, address)  # in a worker: no host of its own
+        start_kernel_host(settings, run_host.address)  # in a worker: no host of its own
         used = kernel_pool.shared_host(kernel_dirs)  # waits until the run's host listens
         assert isinstance(used, kernel_pool.SharedHost)
         assert used.socket == run_host.socket and used.socket.exists()

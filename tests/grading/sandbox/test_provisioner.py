@@ -14,9 +14,10 @@ import pytest
 from jupyter_client.kernelspec import KernelSpec
 
 from grading.pipeline.autograde import GradingKernelManager
+from grading.sandbox.host_client import HostKernel
 from grading.sandbox.kernel_pool import KernelHost, forking_possible
 from grading.sandbox.launcher import ENV_SANDBOX, RUNTIME_PREFIX, SANDBOX_ON, SandboxUnavailable
-from grading.sandbox.provisioner import IN_PROCESS_UIDS, HostKernel, HostProvisioner
+from grading.sandbox.provisioner import IN_PROCESS_UIDS, HostProvisioner
 
 pytestmark = [
     pytest.mark.slow,
